@@ -1,0 +1,3 @@
+from timeliner.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""The Python API for notebooks: the same pipeline as the CLI, returning polars frames and figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from timeliner import pipeline
+from timeliner.settings import Settings
+from timeliner.timeparse import validate_zone
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+
+def _settings(
+    tz: str | None, source_tz: Mapping[str, str] | None, year: int | None, formats: Mapping[str, str] | None, rules: Any
+) -> Settings:
+    return Settings(
+        tz=validate_zone(tz) if tz else None,
+        source_tz=tuple((glob, validate_zone(zone)) for glob, zone in (source_tz or {}).items()),
+        year=year,
+        formats=tuple((formats or {}).items()),
+        rules=Path(rules) if rules else None,
+    )
+
+
+def load_report(
+    paths: str | Path | Sequence[str | Path],
+    tz: str | None = None,
+    source_tz: Mapping[str, str] | None = None,
+    year: int | None = None,
+    *,
+    formats: Mapping[str, str] | None = None,
+    rules: str | Path | None = None,
+) -> pipeline.LoadResult:
+    """Like :func:`load`, but also return rejects, per-file reports and problems."""
+    inputs = [paths] if isinstance(paths, str | Path) else list(paths)
+    return pipeline.load(inputs, _settings(tz, source_tz, year, formats, rules))
+
+
+def load(
+    paths: str | Path | Sequence[str | Path],
+    tz: str | None = None,
+    source_tz: Mapping[str, str] | None = None,
+    year: int | None = None,
+    *,
+    formats: Mapping[str, str] | None = None,
+    rules: str | Path | None = None,
+) -> pl.DataFrame:
+    """Read log files/folders into one events frame (columns of schema.EVENT_SCHEMA), sorted by ``ts``.
+
+    Examples
+    --------
+    >>> import timeliner as tl
+    >>> events = tl.load("sample_logs", source_tz={"*order-portal*": "Europe/Amsterdam"})  # doctest: +SKIP
+    >>> events.select("ts", "service", "kind", "message").head()  # doctest: +SKIP
+    """
+    return load_report(paths, tz, source_tz, year, formats=formats, rules=rules).events
+
+
+def detect(
+    events: pl.DataFrame, restart_window: str | timedelta = "2m", restart_min: int = 2, **options: Any
+) -> pl.DataFrame:
+    """Detect restarts, storms, interruptions, ... in classified events → timeline rows.
+
+    ``options`` are further fields of :class:`timeliner.detectors.DetectConfig`.
+    """
+    from timeliner.detectors import DetectConfig
+    from timeliner.detectors import detect as run_detectors
+    from timeliner.durations import parse_duration
+
+    window = parse_duration(restart_window) if isinstance(restart_window, str) else restart_window
+    return run_detectors(events, DetectConfig(restart_window=window, restart_min=restart_min, **options))
+
+
+def gantt(timeline: pl.DataFrame, events: pl.DataFrame | None = None, *, tz: str = "UTC") -> go.Figure:
+    """The interactive Gantt chart of a timeline (a plotly Figure; displays inline in Jupyter)."""
+    from timeliner.render import gantt as make_gantt
+
+    return make_gantt(timeline, events if events is not None else pl.DataFrame(), tz=validate_zone(tz))
+
+
+def to_markdown(timeline: pl.DataFrame, tz: str = "UTC") -> str:
+    """The post-mortem "Timeline" section for ``timeline``, times in ``tz``."""
+    from timeliner.render import to_markdown as render_markdown
+
+    return render_markdown(timeline, tz=validate_zone(tz))

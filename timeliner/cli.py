@@ -1,0 +1,145 @@
+"""The command line: options → library call → exit code. No logic lives here.
+
+Exit codes (contract): 0 done (warnings allowed); 1 nothing usable (no input, no event,
+--strict with rejects); 2 bad usage. A domain error is one ``Error: ...`` line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from timeliner.errors import TimelinerError, UsageError
+from timeliner.settings import Settings, merge_case_files, parse_pairs
+from timeliner.timeparse import validate_zone
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn log exports (CloudWatch, Sentry, application logs) into the UTC timeline of an incident.",
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_INPUT = "sample_logs"
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[str] | None, typer.Argument(help="Files or folders (recursive; .gz ok). Default: sample_logs/")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the six result files.")] = Path("out"),
+    tz: Annotated[str | None, typer.Option(help="IANA zone for timestamps with no offset. Default UTC (reported).")] = None,
+    source_tz: Annotated[list[str] | None, typer.Option("--source-tz", help="GLOB=ZONE for matching files; repeatable.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year of the first event of yearless files (syslog).")] = None,
+    report_tz: Annotated[str | None, typer.Option(help="Zone for times in timeline.md. Default UTC.")] = None,
+    restart_window: Annotated[str | None, typer.Option(help="Window for repeated restarts: 120s, 2m, 1h.")] = None,
+    restart_min: Annotated[int | None, typer.Option(min=2, help="Restarts inside the window that make a storm.")] = None,
+    rules: Annotated[Path | None, typer.Option(help="TOML rules file adding to / overriding built-in rules.")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any input line was rejected.")] = False,
+    format: Annotated[list[str] | None, typer.Option("--format", help="GLOB=NAME forces a format; repeatable.")] = None,
+    skew: Annotated[list[str] | None, typer.Option(help="GLOB=DUR shifts a source's clock (+2.5s), or 'auto'.")] = None,
+    annotations: Annotated[Path | None, typer.Option(help="CSV/TOML of human milestones to merge.")] = None,
+    redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
+    engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print problems.")] = False,
+) -> None:
+    """Read INPUT files, detect what happened, and write the timeline into --out."""
+    from timeliner import pipeline
+    from timeliner.console import print_build_report
+
+    opts: dict[str, object] = {
+        "inputs": inputs, "tz": tz, "source_tz": source_tz, "year": year, "report_tz": report_tz,
+        "restart_window": restart_window, "restart_min": restart_min, "rules": rules, "strict": strict,
+        "format": format, "skew": skew, "annotations": annotations, "redact": redact, "engine": engine,
+    }  # fmt: skip
+
+    def run() -> None:
+        settings, paths = _settings_from_options(opts)
+        result = pipeline.build(paths, out, settings)
+        print_build_report(result, quiet=quiet)
+
+    _guard(run)
+
+
+def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]]:
+    from timeliner.durations import parse_duration
+    from timeliner.sources import expand_inputs
+
+    if opts["engine"] != "polars":
+        raise UsageError(f"--engine {opts['engine']}: only 'polars' is available in this version")
+    for name in ("skew", "annotations"):
+        if opts[name]:
+            raise UsageError(f"--{name} is not available in this version yet")
+    if opts["redact"]:
+        raise UsageError("--redact is not available in this version yet")
+    paths = list(opts["inputs"] or [])  # type: ignore[call-overload]
+    if not paths:
+        if not os.path.isdir(DEFAULT_INPUT):
+            raise UsageError(f"no INPUT given and no {DEFAULT_INPUT}/ folder here; pass log files or folders")
+        paths = [DEFAULT_INPUT]
+    explicit = {k for k in ("tz", "report_tz", "year", "restart_window", "restart_min") if opts[k] is not None}
+    settings = Settings(
+        tz=validate_zone(str(opts["tz"])) if opts["tz"] else None,
+        source_tz=parse_pairs(opts["source_tz"], "--source-tz", check_zone=True),  # type: ignore[arg-type]
+        year=opts["year"],  # type: ignore[arg-type]
+        report_tz=validate_zone(str(opts["report_tz"])) if opts["report_tz"] else "UTC",
+        restart_window=_duration(parse_duration, opts["restart_window"] or "2m", "--restart-window"),
+        restart_min=opts["restart_min"] or 2,  # type: ignore[arg-type]
+        rules=opts["rules"],  # type: ignore[arg-type]
+        strict=bool(opts["strict"]),
+        formats=parse_pairs(opts["format"], "--format"),  # type: ignore[arg-type]
+    )
+    _files, configs = expand_inputs(paths)
+    return merge_case_files(settings, configs, explicit), paths
+
+
+def _duration(parse, text: object, option: str):  # type: ignore[no-untyped-def]
+    try:
+        value = parse(str(text))
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r}: {exc}") from None
+    if value.total_seconds() <= 0:
+        raise UsageError(f"{option} {text!r}: must be a positive duration such as 120s, 2m or 1h")
+    return value
+
+
+@app.command()
+def formats() -> None:
+    """List the input formats timeliner reads, with an example of each."""
+    from timeliner.parsers import all_formats
+
+    for fmt in all_formats():
+        typer.echo(f"{fmt.name:<18} {fmt.description}")
+        typer.echo(f"{'':<18} e.g. {fmt.example[:150]}")
+
+
+def _guard(run) -> None:  # type: ignore[no-untyped-def]
+    """Run a command; turn our errors into one line and an exit code, never a traceback."""
+    try:
+        run()
+    except TimelinerError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; outputs already in place are complete, none was half-written.", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for whoever debugs it
+        if os.environ.get("TIMELINER_DEBUG"):
+            raise
+        typer.echo(
+            f"Error: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran "
+            "(set TIMELINER_DEBUG=1 to see the traceback)",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

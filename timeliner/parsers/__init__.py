@@ -1,0 +1,21 @@
+"""Parsers: one module per format family, each registering itself on import.
+
+Adding a format is one module plus one line in the import list below; ``tests/test_registry.py``
+fails if a module in this package is not imported here.
+"""
+
+from timeliner.parsers import (  # noqa: F401  (imported to register their formats)
+    cloudwatch_json,
+    log4j,
+    sentry_json,
+)
+from timeliner.parsers._registry import (
+    Detection,
+    Format,
+    ParseResult,
+    all_formats,
+    detect_format,
+    get_format,
+)
+
+__all__ = ["Detection", "Format", "ParseResult", "all_formats", "detect_format", "get_format"]

@@ -1,0 +1,98 @@
+"""Shared machinery for line-oriented formats: number lines, join continuations, account for all.
+
+A text parser marks which lines *start* an event (a header matched). Every other line is a
+continuation of the event above it (stack traces, wrapped messages, blank lines inside a
+trace) — except lines that come before the first event, and lines that look like a header
+but are broken, which become rejects with a reason. All of it is vectorized: a running sum
+over "starts an event" gives each line its event id.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from timeliner.parsers._registry import ParseResult, no_rejects
+from timeliner.sources import SourceFile
+
+# A line that begins like a date but did not parse as a header is broken, not a continuation.
+LOOKS_LIKE_TIMESTAMP = r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{2}[-/]\d{2}[-/]\d{2,4}\s)"
+# An event grown past this many lines is cut; the rest is still counted (as continuations).
+MAX_EVENT_LINES = 5000
+
+
+def line_frame(source: SourceFile) -> pl.DataFrame:
+    """The file as a frame of (line: 1-based Int64, text: String)."""
+    lines = source.lines()
+    return pl.DataFrame(
+        {"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": pl.Series(lines, dtype=pl.String)}
+    )
+
+
+def assemble(
+    frame: pl.DataFrame,
+    *,
+    is_start: pl.Expr,
+    is_broken: pl.Expr | None = None,
+    broken_reason: str = "starts like a timestamp but could not be parsed",
+    orphan_reason: str = "no timestamp, and no event above it to belong to",
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Group lines into events.
+
+    ``frame`` has ``line``, ``text`` and the header columns (null on non-start lines).
+    ``is_start`` marks header lines; ``is_broken`` marks lines to reject outright.
+    Returns (head rows with ``message`` = head message + continuation lines, rejects, number
+    of continuation lines). The head rows keep every other column of ``frame``.
+    """
+    broken = is_broken if is_broken is not None else pl.lit(False)
+    df = frame.with_columns(_start=is_start.fill_null(False), _broken=broken.fill_null(False))
+    df = df.with_columns(_start=pl.col("_start") & ~pl.col("_broken"))
+    df = df.with_columns(_event=pl.col("_start").cast(pl.Int64).cum_sum())
+    blank = pl.col("text").str.strip_chars() == ""
+    orphan = (pl.col("_event") == 0) & ~pl.col("_start") & ~blank & ~pl.col("_broken")
+    rejects = pl.concat(
+        [
+            df.filter(pl.col("_broken")).select("line", pl.lit(broken_reason).alias("reason"), "text"),
+            df.filter(orphan).select("line", pl.lit(orphan_reason).alias("reason"), "text"),
+        ]
+    ).sort("line")
+    # Continuations: non-head, non-broken lines after the first head (and blank lines anywhere).
+    cont = df.filter(~pl.col("_start") & ~pl.col("_broken") & ~orphan)
+    tails = (
+        cont.filter(pl.col("_event") > 0)
+        .group_by("_event", maintain_order=True)
+        .agg(pl.col("text").head(MAX_EVENT_LINES).str.join("\n").alias("_tail"))
+    )
+    heads = df.filter(pl.col("_start")).join(tails, on="_event", how="left")
+    heads = heads.with_columns(
+        message=pl.when(pl.col("_tail").is_not_null())
+        .then(pl.concat_str([pl.col("message"), pl.col("_tail")], separator="\n").str.strip_chars_end())
+        .otherwise(pl.col("message"))
+    ).drop("_start", "_broken", "_event", "_tail")
+    return heads, rejects, cont.height
+
+
+def text_result(
+    source: SourceFile,
+    frame: pl.DataFrame,
+    heads: pl.DataFrame,
+    rejects: pl.DataFrame,
+    continuations: int,
+    *,
+    yearless: bool = False,
+) -> ParseResult:
+    """Package an assembled text file; rejects rows whose header parsed but whose time did not."""
+    no_time = heads.filter(pl.col("ts_utc").is_null() & pl.col("ts_local").is_null())
+    if no_time.height:
+        bad = no_time.select(
+            "line", pl.lit("timestamp is not a valid date/time").alias("reason"), "text"
+        )
+        rejects = pl.concat([rejects.select("line", "reason", "text"), bad]).sort("line")
+        # The rejected head's continuation lines stay counted as continuations: identity holds.
+        heads = heads.filter(pl.col("ts_utc").is_not_null() | pl.col("ts_local").is_not_null())
+    return ParseResult(
+        events=heads,
+        rejects=rejects if rejects.height else no_rejects(),
+        units=frame.height,
+        continuations=continuations,
+        yearless=yearless,
+    )

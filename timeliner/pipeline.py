@@ -1,0 +1,203 @@
+"""The one place the stages are wired: sources → parsers → normalize → classify → detectors → render.
+
+:func:`load` reads inputs into canonical events and says what it did per file;
+:func:`build` runs everything and writes the six output files of the contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from timeliner import parsers
+from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
+from timeliner.normalize import TimeReport, normalize_file
+from timeliner.schema import REJECT_SCHEMA, conform_events, empty_events
+from timeliner.settings import Settings
+from timeliner.sources import expand_inputs, read_source
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file (one entry of summary.json's ``files``)."""
+
+    path: str
+    format: str | None = None
+    unit: str = "line"
+    units: int = 0
+    events: int = 0
+    continuations: int = 0
+    rejects: int = 0
+    problem: str | None = None  # why the file was not (fully) read
+    notes: list[str] = field(default_factory=list)
+    time: TimeReport | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "unit": self.unit,
+            self.unit + "s": self.units,
+            "events": self.events,
+            "continuations": self.continuations,
+            "rejected": self.rejects,
+            "accounted": self.units == self.events + self.continuations + self.rejects,
+        }
+        if self.problem:
+            out["problem"] = self.problem
+        if self.notes:
+            out["notes"] = self.notes
+        if self.time is not None:
+            out["time"] = self.time.as_dict()
+        return out
+
+
+@dataclass
+class LoadResult:
+    events: pl.DataFrame
+    rejects: pl.DataFrame  # file, line, reason, text
+    files: list[FileReport]
+    problems: list[str]  # one line per problem, for the user
+
+
+def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
+    """Read every input file into canonical events, sorted by ``ts``, with a report per file."""
+    paths, _configs = expand_inputs(inputs)
+    if not paths:
+        raise NoInputError("no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders")
+    frames: list[pl.DataFrame] = []
+    reject_frames: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    problems: list[str] = []
+    for path in paths:
+        events, rejects, report = _load_file(path, settings)
+        reports.append(report)
+        if report.problem:
+            problems.append(f"{path}: {report.problem}")
+        frames.append(events)
+        reject_frames.append(rejects)
+    events = pl.concat(frames, how="vertical") if frames else empty_events()
+    events = classify_events(events.sort(["ts", "file", "line"], maintain_order=True), settings)
+    rejects = pl.concat(reject_frames, how="vertical").sort(["file", "line"])
+    return LoadResult(events=conform_events(events), rejects=rejects, files=reports, problems=problems)
+
+
+def classify_events(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """Set ``kind`` and ``rule`` from the built-in rules plus ``--rules``."""
+    from timeliner.classify import classify, load_rules
+
+    return classify(events, load_rules(settings.rules))
+
+
+def detect_timeline(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """Run the detectors over classified events."""
+    from timeliner.detectors import DetectConfig, detect
+
+    return detect(events, DetectConfig(restart_window=settings.restart_window, restart_min=settings.restart_min))
+
+
+def _load_file(path: str, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+    report = FileReport(path=path)
+    try:
+        source = read_source(path)
+        report.notes.extend(source.notes)
+        detection = parsers.detect_format(source, settings.formats)
+        report.format = detection.format.name
+        if detection.runners_up:
+            report.notes.append(f"also looked like {', '.join(detection.runners_up)}; chose {detection.format.name}")
+        result = detection.format.parse(source)
+    except InputFileError as exc:
+        return empty_events(), _whole_file_reject(path, exc), _failed(report, exc, path)
+    report.unit, report.units = result.unit, result.units
+    report.continuations, report.rejects = result.continuations, result.rejects.height
+    report.notes.extend(result.notes)
+    events, report.time = normalize_file(
+        result.events, path=path, source=detection.format.name, settings=settings, yearless=result.yearless
+    )
+    report.events = events.height
+    rejects = result.rejects.select(pl.lit(path).alias("file"), "line", "reason", "text")
+    return events, rejects.cast(REJECT_SCHEMA), report  # type: ignore[arg-type]
+
+
+def _failed(report: FileReport, exc: InputFileError, path: str) -> FileReport:
+    """A file that could not be read at all: every line of it is one rejected unit."""
+    report.problem = exc.reason + (f"; {exc.hint}" if exc.hint else "")
+    report.unit, report.units, report.rejects = "file", 1, 1
+    return report
+
+
+def _whole_file_reject(path: str, exc: InputFileError) -> pl.DataFrame:
+    text = _first_line(path)
+    return pl.DataFrame(
+        {"file": [path], "line": [1], "reason": [f"whole file not read: {exc.reason}"], "text": [text]},
+        schema=REJECT_SCHEMA,
+    )
+
+
+def _first_line(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(200)
+    except OSError:
+        return ""
+    return raw.split(b"\n", 1)[0].decode("utf-8", "replace").replace("\x00", "\\0")
+
+
+@dataclass
+class BuildResult:
+    loaded: LoadResult
+    timeline: pl.DataFrame
+    summary: dict[str, Any]
+    out: Path
+
+
+def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> BuildResult:
+    """Run the whole pipeline and write the contract's six files into ``out``."""
+    from timeliner.render import (
+        gantt,
+        to_markdown,
+        write_events_parquet,
+        write_gantt_html,
+        write_rejects_csv,
+        write_timeline_csv,
+    )
+    from timeliner.summary import make_summary, write_summary
+
+    loaded = load(inputs, settings)
+    if loaded.events.is_empty():
+        raise NoEventsError(
+            "no event could be parsed from the input; see the lines above for each file, "
+            "or pass --format GLOB=NAME (see: timeliner formats)"
+        )
+    events = loaded.events
+    timeline = detect_timeline(events, settings)
+    out_dir = _ensure_out(out)
+    write_events_parquet(events, out_dir / "events.parquet")
+    write_rejects_csv(loaded.rejects, out_dir / "rejects.csv")
+    write_timeline_csv(timeline, out_dir / "timeline.csv")
+    (out_dir / "timeline.md").write_text(to_markdown(timeline, tz=settings.report_tz), encoding="utf-8")
+    write_gantt_html(gantt(timeline, events, tz=settings.report_tz), out_dir / "gantt.html")
+    summary = make_summary(loaded, timeline, settings)
+    write_summary(summary, out_dir / "summary.json")
+    if settings.strict and loaded.rejects.height:
+        raise StrictRejectsError(
+            f"{loaded.rejects.height} input line(s) rejected (--strict); see {out_dir / 'rejects.csv'}"
+        )
+    return BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
+
+
+def _ensure_out(out: str | Path) -> Path:
+    path = Path(out)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".timeliner-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write to output directory {out} ({exc.strerror or exc}); choose another --out") from None
+    return path
+

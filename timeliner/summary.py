@@ -1,0 +1,130 @@
+"""summary.json: what was read, what was made of it, and every assumption on the way.
+
+The line-accounting identity ``lines = events + continuations + rejected`` is stated per file
+(``accounted``) and in total; for JSON documents the unit is a record instead of a line.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import polars as pl
+
+from timeliner import __version__
+
+if TYPE_CHECKING:
+    from timeliner.pipeline import FileReport, LoadResult
+    from timeliner.settings import Settings
+
+
+def make_summary(loaded: LoadResult, timeline: pl.DataFrame, settings: Settings) -> dict[str, Any]:
+    events = loaded.events
+    return {
+        "timeliner_version": __version__,
+        "settings": _settings(settings),
+        "totals": _totals(loaded.files),
+        "by_format": _by_format(loaded.files),
+        "span_utc": _span(events),
+        "events_by_service": _counts(events, "service"),
+        "events_by_level": _counts(events, "level"),
+        "timeline_rows_by_kind": _counts(timeline, "kind"),
+        "assumptions": assumptions(loaded.files),
+        "problems": loaded.problems,
+        "files": [f.as_dict() for f in loaded.files],
+    }
+
+
+def _settings(settings: Settings) -> dict[str, Any]:
+    return {
+        "tz": settings.tz or "UTC (default)",
+        "source_tz": [f"{g}={z}" for g, z in settings.source_tz],
+        "year": settings.year,
+        "report_tz": settings.report_tz,
+        "restart_window_s": settings.restart_window.total_seconds(),
+        "restart_min": settings.restart_min,
+        "rules": str(settings.rules) if settings.rules else "built-in",
+        "formats_forced": [f"{g}={n}" for g, n in settings.formats],
+        "config_files": list(settings.config_files),
+    }
+
+
+def _totals(files: list[FileReport]) -> dict[str, Any]:
+    units = sum(f.units for f in files)
+    events = sum(f.events for f in files)
+    cont = sum(f.continuations for f in files)
+    rejected = sum(f.rejects for f in files)
+    return {
+        "files": len(files),
+        "files_not_read": sum(1 for f in files if f.format is None),
+        "lines": units,  # physical lines of text files + records of JSON documents + unreadable files
+        "events": events,
+        "continuations": cont,
+        "rejected": rejected,
+        "accounted": units == events + cont + rejected and all(f.as_dict()["accounted"] for f in files),
+    }
+
+
+def _by_format(files: list[FileReport]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for f in files:
+        row = out[f.format or "(not read)"]
+        row["files"] += 1
+        row["units"] += f.units
+        row["events"] += f.events
+        row["continuations"] += f.continuations
+        row["rejected"] += f.rejects
+    return {k: dict(v) for k, v in sorted(out.items())}
+
+
+def _span(events: pl.DataFrame) -> dict[str, str | None]:
+    if events.is_empty():
+        return {"first": None, "last": None}
+    fmt = "%Y-%m-%dT%H:%M:%S%.3fZ"
+    return {"first": events["ts"].min().strftime(fmt), "last": events["ts"].max().strftime(fmt)}  # type: ignore[union-attr]
+
+
+def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
+    if frame.is_empty() or column not in frame.columns:
+        return {}
+    counts = frame.group_by(column).len().sort(["len", column], descending=[True, False], nulls_last=True)
+    return {str(k) if k is not None else "(none)": int(n) for k, n in counts.iter_rows()}
+
+
+def assumptions(files: list[FileReport]) -> list[str]:
+    """One plain sentence per assumption made, for the summary and the console."""
+    out = []
+    for f in files:
+        t = f.time
+        if t is None:
+            continue
+        if t.events_localized:
+            how = "ASSUMED" if t.zone_assumed else "read"
+            out.append(f"{f.path}: {t.events_localized} event(s) had no zone in the text; {how} as {t.zone} ({t.zone_reason})")
+        if t.dst_repeat_second_pass or t.dst_repeat_first_pass:
+            out.append(
+                f"{f.path}: {t.dst_repeat_first_pass + t.dst_repeat_second_pass} local time(s) fall in the DST "
+                f"fall-back hour of {t.zone}; resolved by file order ({t.dst_repeat_first_pass} first pass, "
+                f"{t.dst_repeat_second_pass} repeat)"
+            )
+        if t.dst_nonexistent:
+            out.append(
+                f"{f.path}:{t.first_nonexistent_line}: {t.dst_nonexistent} local time(s) never existed in {t.zone} "
+                "(spring-forward gap); read with the offset in force before the gap — check this source's zone"
+            )
+        if t.year is not None:
+            out.append(f"{f.path}: timestamps have no year; first event taken as {t.year} ({t.year_reason})")
+    return out
+
+
+def write_summary(summary: dict[str, Any], path: Path) -> None:
+    """Write summary.json atomically (temp file + rename)."""
+    data = orjson.dumps(summary, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
