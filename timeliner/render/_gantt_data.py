@@ -1,0 +1,210 @@
+"""The data behind the Gantt chart, as polars frames of display-ready values (no plotly here).
+
+Every string that comes from a log and ends up in the figure passes through :func:`html_text`:
+plotly renders a subset of HTML in hover labels, tick labels, legends and titles (``<b>``,
+``<br>``, ``<a href=...>``) and decodes entities, so log text is entity-escaped and stays text.
+Lane keys of the two synthetic lanes contain a raw ``<``, which an escaped service name never does,
+so a service cannot collide with them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from timeliner.render._evidence import short_evidence
+from timeliner.render._time_text import duration_text, span_milliseconds
+
+ANNOTATION_LANE = "<i>annotations</i>"
+CROSS_SERVICE_LANE = "<i>all services</i>"
+AXIS_CLOCK = "%Y-%m-%d %H:%M:%S%.3f"  # what plotly reads as a date on a date axis
+HOVER_SUMMARY_LIMIT = 300
+HOVER_LINE_WIDTH = 80
+EVIDENCE_IN_HOVER = 3
+
+
+def html_text(text: pl.Expr) -> pl.Expr:
+    """Untrusted text as one line that plotly shows literally: ``& < > " ' $`` become entities.
+
+    Quotes get numeric entities: plotly decodes ``&#34;`` but shows ``&quot;`` as it stands.
+
+    ``$`` is escaped because plotly hands text wrapped in ``$...$`` to MathJax where it is loaded
+    (Jupyter), and an entity is not recognised as a delimiter.
+    """
+    one_line = text.str.replace_all(r"[\s\x00-\x1f\x7f]+", " ").str.strip_chars()
+    escaped = one_line.str.replace_all("&", "&amp;", literal=True)
+    for character, entity in (("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;"), ("$", "&#36;")):
+        escaped = escaped.str.replace_all(character, entity, literal=True)
+    return escaped
+
+
+def kind_label(kind: pl.Expr) -> pl.Expr:
+    """``restart storm`` from ``restart_storm``, escaped (user rules may name kinds freely)."""
+    return html_text(kind.fill_null("event").str.replace_all("_", " ", literal=True))
+
+
+def axis_clock(instant: pl.Expr, axis_tz: str) -> pl.Expr:
+    """The wall-clock text of ``instant`` in ``axis_tz``, which plotly places on its (zoneless) axis."""
+    return instant.dt.convert_time_zone(axis_tz).dt.strftime(AXIS_CLOCK)
+
+
+def single_offset(instants: pl.Series, tz: str) -> bool:
+    """Whether ``tz`` kept one UTC offset at all ``instants`` (no DST change inside the span)."""
+    utc = instants.dt.replace_time_zone(None)
+    local = instants.dt.convert_time_zone(tz).dt.replace_time_zone(None)
+    return (local - utc).n_unique() <= 1
+
+
+def lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """One row per lane, top to bottom: ``lane`` (y key), ``label`` (tick text), ``source``.
+
+    Services are grouped by the format of their logs (their most frequent ``source``), then
+    sorted by name; annotations and cross-service rows get a lane of their own at the top.
+    """
+    sources = (
+        events.filter(pl.col("service").is_not_null())
+        .group_by("service", "source")
+        .len()
+        .sort(["len", "source"], descending=[True, False])
+        .unique("service", keep="first")
+    )
+    named = pl.concat([timeline.select("service"), events.select("service")]).drop_nulls().unique()
+    services = (
+        named.join(sources, on="service", how="left")
+        .with_columns(html_text(pl.col("service")).alias("lane"), html_text(pl.col("source")).alias("source"))
+        .sort(["source", "lane"], nulls_last=True)
+        .select(
+            "lane",
+            pl.format("{}  <span style='color:#8a8f98;font-size:10px'>{}</span>", "lane", "source")
+            .fill_null(pl.col("lane"))
+            .alias("label"),
+            "source",
+        )
+    )
+    special = [
+        lane
+        for lane, present in (
+            (ANNOTATION_LANE, (timeline["kind"] == "annotation").any()),
+            (CROSS_SERVICE_LANE, (timeline["service"].is_null() & (timeline["kind"] != "annotation")).any()),
+        )
+        if present
+    ]
+    top = pl.DataFrame(
+        {"lane": special, "label": special, "source": [None] * len(special)}, schema=services.schema
+    )
+    return pl.concat([top, services])
+
+
+def timeline_marks(timeline: pl.DataFrame, *, tz: str, axis_tz: str) -> pl.DataFrame:
+    """One mark per timeline row: ``lane, kind, is_span, x, duration_ms, hover``."""
+    lane = (
+        pl.when(pl.col("kind") == "annotation")
+        .then(pl.lit(ANNOTATION_LANE))
+        .otherwise(html_text(pl.col("service")).fill_null(CROSS_SERVICE_LANE))
+    )
+    return timeline.with_columns(pl.col("end").fill_null(pl.col("start"))).select(
+        lane.alias("lane"),
+        pl.col("kind").fill_null("event"),
+        (pl.col("end") > pl.col("start")).alias("is_span"),
+        axis_clock(pl.col("start"), axis_tz).alias("x"),
+        span_milliseconds().cast(pl.Float64).alias("duration_ms"),
+        _hover(tz).alias("hover"),
+    )
+
+
+def _hover(tz: str) -> pl.Expr:
+    count = pl.when(pl.col("count") > 1).then(pl.format(" · {} events", pl.col("count")))
+    service = pl.format(" · {}", html_text(pl.col("service")))
+    head = pl.concat_str(
+        [pl.lit("<b>"), kind_label(pl.col("kind")), pl.lit("</b>"), service, count], ignore_nulls=True
+    )
+    lines = [head, _wrapped_summary(), _clock_line("UTC", with_duration=True)]
+    if tz != "UTC":
+        lines.append(_clock_line(tz, with_duration=False))
+    evidence = short_evidence(pl.col("evidence"), keep=EVIDENCE_IN_HOVER)
+    lines.append(pl.format("Evidence: {}", html_text(evidence)))
+    return pl.concat_str(lines, separator="<br>", ignore_nulls=True)
+
+
+def _wrapped_summary() -> pl.Expr:
+    summary = pl.col("summary").str.replace_all(r"\s+", " ")
+    shortened = (
+        pl.when(summary.str.len_chars() > HOVER_SUMMARY_LIMIT)
+        .then(summary.str.slice(0, HOVER_SUMMARY_LIMIT) + pl.lit("…"))
+        .otherwise(summary)
+    )
+    # Break at spaces only, so an entity such as &lt; is never cut in two.
+    wrapped = html_text(shortened).str.replace_all(rf"(.{{1,{HOVER_LINE_WIDTH}}})(?:\s+|$)", "${1}<br>")
+    return wrapped.str.strip_suffix("<br>").replace("", None)
+
+
+def _clock_line(tz: str, *, with_duration: bool) -> pl.Expr:
+    """``UTC: 2022-03-01 19:04:12.123 → 19:05:37.456 (1 min 25 s)``; spans only get an end."""
+    zone_mark = "" if tz == "UTC" else " %Z"
+    start = pl.col("start").dt.convert_time_zone(tz)
+    end = pl.col("end").dt.convert_time_zone(tz)
+    end_text = (
+        pl.when(start.dt.date() == end.dt.date())
+        .then(end.dt.strftime("%H:%M:%S%.3f" + zone_mark))
+        .otherwise(end.dt.strftime(AXIS_CLOCK + zone_mark))
+    )
+    duration = pl.format(" ({})", duration_text(span_milliseconds())) if with_duration else pl.lit("")
+    span = pl.when(pl.col("end") > pl.col("start")).then(pl.format(" → {}{}", end_text, duration))
+    return pl.format(
+        "{}: {}{}", pl.lit(tz), start.dt.strftime(AXIS_CLOCK + zone_mark), span.otherwise(pl.lit(""))
+    )
+
+
+def events_view(events: pl.DataFrame | None) -> pl.DataFrame:
+    """The four event columns the chart uses (``ts, service, source, level``); absent ones are null."""
+    columns: dict[str, pl.DataType] = {
+        "ts": pl.Datetime("us", "UTC"),
+        "service": pl.String(),
+        "source": pl.String(),
+        "level": pl.String(),
+    }
+    if events is None:
+        return pl.DataFrame(schema=columns)
+    return events.select(
+        (pl.col(name).cast(dtype) if name in events.columns else pl.lit(None, dtype)).alias(name)
+        for name, dtype in columns.items()
+    ).filter(pl.col("ts").is_not_null())
+
+
+def events_per_minute(events: pl.DataFrame, *, axis_tz: str) -> pl.DataFrame:
+    """Events and errors per UTC minute: ``x`` (minute start on the axis), ``events, errors, hover``."""
+    minute = pl.col("minute")
+    return (
+        events.group_by(pl.col("ts").dt.truncate("1m").alias("minute"))
+        .agg(pl.len().alias("events"), pl.col("level").is_in(["error", "critical"]).sum().alias("errors"))
+        .sort("minute")
+        .select(
+            axis_clock(minute, axis_tz).alias("x"),
+            "events",
+            "errors",
+            pl.format(
+                "{} UTC · {} events, {} errors", minute.dt.strftime("%Y-%m-%d %H:%M"), "events", "errors"
+            ).alias("hover"),
+        )
+    )
+
+
+def log_coverage(events: pl.DataFrame, *, axis_tz: str) -> pl.DataFrame:
+    """Per service, first to last event: ``lane, x, duration_ms, hover`` (where its logs exist)."""
+    first, last = pl.col("first"), pl.col("last")
+    return (
+        events.filter(pl.col("service").is_not_null())
+        .group_by("service")
+        .agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last"), pl.len().alias("events"))
+        .select(
+            html_text(pl.col("service")).alias("lane"),
+            axis_clock(first, axis_tz).alias("x"),
+            (last - first).dt.total_milliseconds().cast(pl.Float64).alias("duration_ms"),
+            pl.format(
+                "<b>logs</b> · {}<br>{} events<br>UTC: {} → {}",
+                html_text(pl.col("service")),
+                "events",
+                first.dt.strftime(AXIS_CLOCK),
+                last.dt.strftime(AXIS_CLOCK),
+            ).alias("hover"),
+        )
+    )

@@ -1,0 +1,330 @@
+"""The interactive Gantt chart (``gantt.html``): what happened to which service, and what overlapped.
+
+One lane per service, grouped by log format; annotations and cross-service rows (gaps across all
+logs) get lanes of their own at the top. Spans (downtime, restart storms, gaps, error bursts) are
+bars, points (restarts, crashes, interruptions, deploys, annotations) are markers; each kind has
+one colour, one marker symbol and one legend entry. A thin grey line in each lane shows from when
+to when that service logged at all, and a strip under the lanes counts events (and errors) per
+minute. Hovering shows the summary, the exact UTC and report-zone times and the evidence. The x
+axis shows the report zone, unless it changed its UTC offset inside the span (DST): then the axis
+is UTC and says so, because a wall-clock axis would fold or tear at the change.
+
+This is the only module that imports plotly. All log text in the figure is escaped first (see
+:mod:`._gantt_data`); :func:`write_gantt_html` writes one self-contained page (plotly.js inlined,
+no MathJax, no network).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import plotly.graph_objects as go
+import polars as pl
+
+from timeliner.render import _gantt_data as data
+from timeliner.render._files import write_text_atomically
+from timeliner.render._time_text import check_zone, duration_text
+from timeliner.schema import conform_timeline
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    colour: str
+    symbol: str  # marker symbol for point rows of this kind
+
+
+# Bars are drawn in this order, longest-lived kinds first, so shorter bars stay visible on top.
+KIND_STYLES: dict[str, KindStyle] = {
+    "gap": KindStyle("#9aa0a6", "line-ns-open"),
+    "downtime": KindStyle("#c62828", "square"),
+    "error_burst": KindStyle("#8e44ad", "square"),
+    "restart_storm": KindStyle("#ef6c00", "square"),
+    "restart": KindStyle("#1e6fd9", "circle"),
+    "crash": KindStyle("#111111", "x"),
+    "interruption": KindStyle("#d4a106", "diamond"),
+    "deploy": KindStyle("#2e9d4f", "triangle-up"),
+    "annotation": KindStyle("#37474f", "star"),
+}
+OTHER_COLOURS = ("#00897b", "#6d4c41", "#c2185b", "#5c6bc0", "#7cb342")
+PAGE_CONFIG = {"displaylogo": False, "scrollZoom": True, "responsive": True}
+FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
+LANE_HEIGHT = 38
+
+
+def gantt(
+    timeline: pl.DataFrame, events: pl.DataFrame | None = None, *, tz: str = "UTC", title: str | None = None
+) -> go.Figure:
+    """Build the Gantt chart of ``timeline`` (rows as in TIMELINE_SCHEMA) over ``events``.
+
+    ``tz`` is the report zone (axis and hover times); ``title`` defaults to "Incident timeline".
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2022, 3, 1, 19, 4, 12, tzinfo=timezone.utc)
+    >>> rows = pl.DataFrame({"start": [t], "end": [t], "kind": ["crash"], "service": ["api"],
+    ...                      "summary": ["api crashed"], "evidence": ["api.log:7"]})
+    >>> [trace.name for trace in gantt(rows).data]
+    ['crash']
+    """
+    check_zone(tz)
+    rows = conform_timeline(timeline).with_columns(pl.col("end").fill_null(pl.col("start")))
+    seen = data.events_view(events)
+    instants = pl.concat([rows["start"], rows["end"], seen["ts"]])
+    axis_tz = tz if data.single_offset(instants, tz) else "UTC"
+    lanes = data.lanes(rows, seen)
+    figure = go.Figure()
+    _add_coverage(figure, data.log_coverage(seen, axis_tz=axis_tz))
+    _add_marks(figure, data.timeline_marks(rows, tz=tz, axis_tz=axis_tz))
+    if not seen.is_empty():
+        _add_rate_strip(figure, data.events_per_minute(seen, axis_tz=axis_tz))
+    figure.update_layout(
+        _layout(lanes, strip=not seen.is_empty(), axis_title=_axis_title(tz, axis_tz)),
+        title=_title(rows, lanes, tz, title),
+    )
+    figure.update_xaxes(range=_initial_range(rows, seen, axis_tz))
+    figure.update_layout(shapes=_lane_bands(lanes) + _annotation_lines(rows, axis_tz))
+    return figure
+
+
+def write_gantt_html(fig: go.Figure, path: str | os.PathLike[str]) -> None:
+    """Write ``fig`` as one self-contained HTML page (plotly.js inlined; opens offline), atomically."""
+    page = fig.to_html(include_plotlyjs=True, full_html=True, include_mathjax=False, config=PAGE_CONFIG)
+    write_text_atomically(path, page.replace("<head>", f"<head>\n<title>{_page_title(fig)}</title>", 1))
+
+
+def _page_title(fig: go.Figure) -> str:
+    # The figure title is already entity-escaped; strip any tag, decode, and escape once for HTML.
+    text = fig.layout.title.text or "Incident timeline"
+    return html.escape(html.unescape(re.sub(r"<[^>]*>", "", text)))
+
+
+def _style(kind: str, rank: int) -> KindStyle:
+    return KIND_STYLES.get(kind, KindStyle(OTHER_COLOURS[rank % len(OTHER_COLOURS)], "circle-open"))
+
+
+def _kinds_in_order(marks: pl.DataFrame) -> list[str]:
+    present = marks["kind"].unique().to_list()
+    return [k for k in KIND_STYLES if k in present] + sorted(k for k in present if k not in KIND_STYLES)
+
+
+def _add_marks(figure: go.Figure, marks: pl.DataFrame) -> None:
+    """One bar trace (spans) and one marker trace (points) per kind, sharing one legend entry."""
+    kinds = _kinds_in_order(marks)
+    for rank, kind in enumerate(kinds):
+        style, label = _style(kind, rank), kind.replace("_", " ")
+        legend = {"legendgroup": kind, "name": html.escape(label), "legendrank": 100 + rank}
+        spans = marks.filter(pl.col("kind") == kind, pl.col("is_span"))
+        points = marks.filter(pl.col("kind") == kind, ~pl.col("is_span"))
+        if not spans.is_empty():
+            figure.add_trace(_bars(spans, style, showlegend=True, **legend))
+        if not points.is_empty():
+            figure.add_trace(_markers(points, style, showlegend=spans.is_empty(), **legend))
+
+
+def _bars(spans: pl.DataFrame, style: KindStyle, **trace: object) -> go.Bar:
+    return go.Bar(
+        orientation="h",
+        base=spans["x"].to_list(),
+        x=spans["duration_ms"].to_list(),
+        y=spans["lane"].to_list(),
+        width=0.56,
+        marker={"color": style.colour, "opacity": 0.78, "line": {"color": style.colour, "width": 1}},
+        hovertext=spans["hover"].to_list(),
+        hoverinfo="text",
+        **trace,
+    )
+
+
+def _markers(points: pl.DataFrame, style: KindStyle, **trace: object) -> go.Scatter:
+    return go.Scatter(
+        mode="markers",
+        x=points["x"].to_list(),
+        y=points["lane"].to_list(),
+        marker={
+            "color": style.colour,
+            "symbol": style.symbol,
+            "size": 12,
+            "line": {"color": "white" if "open" not in style.symbol else style.colour, "width": 1.2},
+        },
+        hovertext=points["hover"].to_list(),
+        hoverinfo="text",
+        cliponaxis=False,
+        **trace,
+    )
+
+
+def _add_coverage(figure: go.Figure, coverage: pl.DataFrame) -> None:
+    if coverage.is_empty():
+        return
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            base=coverage["x"].to_list(),
+            x=coverage["duration_ms"].to_list(),
+            y=coverage["lane"].to_list(),
+            width=0.1,
+            marker={"color": "#c9ced6"},
+            hovertext=coverage["hover"].to_list(),
+            hoverinfo="text",
+            name="logs present",
+            legendrank=1000,
+        )
+    )
+
+
+def _add_rate_strip(figure: go.Figure, rates: pl.DataFrame) -> None:
+    """Events (grey) and errors (red) per minute, in a short strip under the lanes."""
+    for column, colour in (("events", "#b8bec8"), ("errors", "#d9534f")):
+        figure.add_trace(
+            go.Bar(
+                x=rates["x"].to_list(),
+                y=rates[column].to_list(),
+                yaxis="y2",
+                width=60_000,
+                offset=0,
+                marker={"color": colour, "line": {"width": 0}},
+                hovertext=rates["hover"].to_list(),
+                hoverinfo="text",
+                name=f"{column} per minute",
+                showlegend=False,
+            )
+        )
+
+
+def _layout(lanes: pl.DataFrame, *, strip: bool, axis_title: str) -> dict[str, object]:
+    lane_keys = lanes["lane"].to_list()
+    main_bottom = 0.2 if strip else 0.0
+    return {
+        "template": "plotly_white",
+        "font": {"family": FONT, "size": 12, "color": "#263238"},
+        "barmode": "overlay",
+        "hovermode": "closest",
+        "hoverlabel": {
+            "align": "left",
+            "bgcolor": "white",
+            "bordercolor": "#90a4ae",
+            "font": {"size": 12, "color": "#263238"},
+        },
+        "height": max(460, 190 + LANE_HEIGHT * len(lane_keys) + (130 if strip else 0)),
+        "margin": {"l": 20, "r": 20, "t": 90, "b": 40},
+        "legend": {"title": {"text": "What"}, "tracegroupgap": 2, "itemsizing": "constant"},
+        "xaxis": {
+            "type": "date",
+            "title": {"text": axis_title},
+            "anchor": "y2" if strip else "y",
+            "rangeslider": {"visible": True, "thickness": 0.07, "bgcolor": "#f3f5f8"},
+            "showgrid": True,
+            "gridcolor": "#e3e7ed",
+            "hoverformat": "%H:%M:%S",
+        },
+        "yaxis": {
+            "domain": [main_bottom, 1.0],
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": lane_keys,
+            "tickvals": lane_keys,
+            "ticktext": lanes["label"].to_list(),
+            "range": [len(lane_keys) - 0.5, -0.5],  # first lane at the top
+            "fixedrange": True,
+            "showgrid": False,
+            "automargin": True,
+        },
+        "yaxis2": {
+            "domain": [0.0, 0.13],
+            "title": {"text": "per min", "font": {"size": 10}},
+            "rangemode": "tozero",
+            "fixedrange": True,
+            "gridcolor": "#eef1f5",
+            "tickfont": {"size": 9},
+            "visible": strip,
+        },
+    }
+
+
+def _axis_title(tz: str, axis_tz: str) -> str:
+    if axis_tz == tz:
+        return f"Time ({tz})"
+    return f"Time (UTC; {tz} changed its UTC offset inside this span)"
+
+
+def _title(rows: pl.DataFrame, lanes: pl.DataFrame, tz: str, title: str | None) -> dict[str, object]:
+    heading = pl.select(data.html_text(pl.lit(title or "Incident timeline"))).item()
+    if rows.is_empty():
+        subtitle = "No timeline rows were detected"
+    else:
+        first, last = rows["start"].min(), rows["end"].max()
+        assert isinstance(first, datetime) and isinstance(last, datetime)
+        span_ms = (last - first) // timedelta(milliseconds=1)
+        duration = pl.select(duration_text(pl.lit(span_ms))).item()
+        services = lanes.filter(~pl.col("lane").str.contains("<", literal=True)).height
+        subtitle = (
+            f"{_clock(first, tz)} – {_clock(last, tz)} ({duration}) · {rows.height} timeline rows · "
+            f"{services} services"
+        )
+    return {"text": heading, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"}
+
+
+def _clock(instant: datetime, tz: str) -> str:
+    return pl.select(pl.lit(instant).dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M:%S %Z")).item()
+
+
+def _initial_range(rows: pl.DataFrame, seen: pl.DataFrame, axis_tz: str) -> list[str] | None:
+    """The rows' span with a margin (the whole log span stays reachable in the range slider)."""
+    instants = pl.concat([rows["start"], rows["end"]]) if not rows.is_empty() else seen["ts"]
+    if instants.is_empty():
+        return None
+    first, last = instants.min(), instants.max()
+    assert isinstance(first, datetime) and isinstance(last, datetime)
+    margin = max((last - first) * 0.05, timedelta(seconds=30))
+    ends = pl.Series([first - margin, last + margin], dtype=pl.Datetime("us", "UTC"))
+    return pl.select(data.axis_clock(pl.lit(ends), axis_tz)).to_series().to_list()
+
+
+def _lane_bands(lanes: pl.DataFrame) -> list[dict[str, object]]:
+    """Faint bands on every other lane and a rule between log formats, so the eye can follow a lane."""
+    sources = lanes["source"].to_list()
+    shapes: list[dict[str, object]] = []
+    for index in range(lanes.height):  # one shape per lane: a handful, not per event
+        if index % 2 == 1:
+            shapes.append(_band(index - 0.5, index + 0.5, fillcolor="#f4f6f9", line={"width": 0}))
+        if index > 0 and sources[index] != sources[index - 1]:
+            shapes.append(_band(index - 0.5, index - 0.5, line={"color": "#b0bac6", "width": 1}))
+    return shapes
+
+
+def _band(y0: float, y1: float, **style: object) -> dict[str, object]:
+    return {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y0,
+        "y1": y1,
+        "layer": "below",
+    } | style
+
+
+def _annotation_lines(rows: pl.DataFrame, axis_tz: str) -> list[dict[str, object]]:
+    """A faint vertical line through all lanes at each annotation (human milestone)."""
+    moments = rows.filter(pl.col("kind") == "annotation").select(data.axis_clock(pl.col("start"), axis_tz))
+    return [
+        {
+            "type": "line",
+            "xref": "x",
+            "x0": moment,
+            "x1": moment,
+            "yref": "y domain",
+            "y0": 0,
+            "y1": 1,
+            "layer": "below",
+            "line": {"color": KIND_STYLES["annotation"].colour, "width": 1, "dash": "dot"},
+            "opacity": 0.5,
+        }
+        for moment in moments.to_series().to_list()
+    ]
