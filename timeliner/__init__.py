@@ -13,6 +13,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from timeliner.api import detect, gantt, load, load_report, to_markdown  # noqa: E402
+from timeliner.api import annotate, detect, gantt, load, load_report, to_markdown  # noqa: E402
 
-__all__ = ["__version__", "detect", "gantt", "load", "load_report", "to_markdown"]
+__all__ = ["__version__", "annotate", "detect", "gantt", "load", "load_report", "to_markdown"]

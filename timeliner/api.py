@@ -90,3 +90,8 @@ def to_markdown(timeline: pl.DataFrame, tz: str = "UTC") -> str:
     from timeliner.render import to_markdown as render_markdown
 
     return render_markdown(timeline, tz=validate_zone(tz))
+
+
+def annotate(timeline: pl.DataFrame, path: str | Path) -> pl.DataFrame:
+    """Merge human milestones (CSV or TOML: time, zone, text) into ``timeline`` as ``annotation`` rows."""
+    return pipeline.add_annotations(timeline, path)

@@ -70,9 +70,8 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
 
     if opts["engine"] != "polars":
         raise UsageError(f"--engine {opts['engine']}: only 'polars' is available in this version")
-    for name in ("skew", "annotations"):
-        if opts[name]:
-            raise UsageError(f"--{name} is not available in this version yet")
+    if opts["skew"]:
+        raise UsageError("--skew is not available in this version yet")
     if opts["redact"]:
         raise UsageError("--redact is not available in this version yet")
     paths = list(opts["inputs"] or [])  # type: ignore[call-overload]
@@ -91,6 +90,7 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
         rules=opts["rules"],  # type: ignore[arg-type]
         strict=bool(opts["strict"]),
         formats=parse_pairs(opts["format"], "--format"),  # type: ignore[arg-type]
+        annotations=opts["annotations"],  # type: ignore[arg-type]
     )
     _files, configs = expand_inputs(paths)
     return merge_case_files(settings, configs, explicit), paths

@@ -16,7 +16,7 @@ import polars as pl
 from timeliner import parsers
 from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
 from timeliner.normalize import TimeReport, normalize_file
-from timeliner.schema import REJECT_SCHEMA, conform_events, empty_events
+from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
 from timeliner.settings import Settings
 from timeliner.sources import expand_inputs, read_source
 
@@ -147,6 +147,14 @@ def _first_line(path: str) -> str:
     return raw.split(b"\n", 1)[0].decode("utf-8", "replace").replace("\x00", "\\0")
 
 
+def add_annotations(timeline: pl.DataFrame, path: str | Path) -> pl.DataFrame:
+    """Merge human milestones from an annotations file into the timeline as ``annotation`` rows."""
+    from timeliner.annotations import annotation_rows, read_annotations
+
+    rows = annotation_rows(read_annotations(path))
+    return conform_timeline(pl.concat([conform_timeline(timeline), rows], how="vertical"))
+
+
 @dataclass
 class BuildResult:
     loaded: LoadResult
@@ -167,6 +175,7 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
     )
     from timeliner.summary import make_summary, write_summary
 
+    out_dir = _ensure_out(out)  # fail before the work, not after it
     loaded = load(inputs, settings)
     if loaded.events.is_empty():
         raise NoEventsError(
@@ -175,7 +184,8 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
         )
     events = loaded.events
     timeline = detect_timeline(events, settings)
-    out_dir = _ensure_out(out)
+    if settings.annotations:
+        timeline = add_annotations(timeline, settings.annotations)
     write_events_parquet(events, out_dir / "events.parquet")
     write_rejects_csv(loaded.rejects, out_dir / "rejects.csv")
     write_timeline_csv(timeline, out_dir / "timeline.csv")
