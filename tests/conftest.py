@@ -15,7 +15,9 @@ SAMPLE_LOGS = REPO / "sample_logs"
 def corpus() -> Path:
     """The real public logs in ../shared/corpus; tests that need them skip when it is absent."""
     if not CORPUS.is_dir():
-        pytest.skip(f"real-log corpus not found at {CORPUS} (it sits beside the checkout in ../shared/corpus)")
+        pytest.skip(
+            f"real-log corpus not found at {CORPUS} (it sits beside the checkout in ../shared/corpus)"
+        )
     return CORPUS
 
 

@@ -31,7 +31,9 @@ def test_csv_with_zone_offset_and_default_utc(tmp_path: Path) -> None:
 
 def test_toml(tmp_path: Path) -> None:
     path = tmp_path / "notes.toml"
-    path.write_text('[[annotation]]\ntime = "2026-01-15 10:00"\nzone = "America/New_York"\ntext = "Users notified"\n')
+    path.write_text(
+        '[[annotation]]\ntime = "2026-01-15 10:00"\nzone = "America/New_York"\ntext = "Users notified"\n'
+    )
     (note,) = read_annotations(path)
     assert note.ts == datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # EST = UTC-5
     assert note.text == "Users notified"

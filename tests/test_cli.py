@@ -34,7 +34,10 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_missing_input_is_one_line_and_exit_1(tmp_path: Path) -> None:
     code, _out, err = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
     assert code == 1
-    assert err == f"Error: {tmp_path / 'nope'}: no such file or directory; check the path (INPUT is a file or a folder)\n"
+    assert (
+        err
+        == f"Error: {tmp_path / 'nope'}: no such file or directory; check the path (INPUT is a file or a folder)\n"
+    )
 
 
 def test_unknown_zone_is_usage_error_exit_2(tmp_path: Path) -> None:
@@ -47,7 +50,9 @@ def test_unknown_zone_is_usage_error_exit_2(tmp_path: Path) -> None:
 
 
 def test_bad_source_tz_pair_is_usage_error(tmp_path: Path) -> None:
-    code, _out, err = run("build", str(tmp_path), "--out", str(tmp_path / "o"), "--source-tz", "Europe/Amsterdam")
+    code, _out, err = run(
+        "build", str(tmp_path), "--out", str(tmp_path / "o"), "--source-tz", "Europe/Amsterdam"
+    )
     assert code == 2
     assert err == (
         "Error: --source-tz 'Europe/Amsterdam': expected GLOB=VALUE, e.g. --source-tz '*app*.log=Europe/Amsterdam'\n"
@@ -90,14 +95,30 @@ def test_bad_files_and_lines_are_reported_and_the_rest_is_processed(tmp_path: Pa
         f"warning: {tmp_path / 'app.log'}:6: rejected: timestamp is not a valid date/time",
     ]
     assert "Read 3 file(s)" in stdout
-    for name in ("events.parquet", "rejects.csv", "timeline.csv", "timeline.md", "gantt.html", "summary.json"):
+    for name in (
+        "events.parquet",
+        "rejects.csv",
+        "timeline.csv",
+        "timeline.md",
+        "gantt.html",
+        "summary.json",
+    ):
         assert (out / name).is_file(), name
     rejects = list(csv.DictReader((out / "rejects.csv").open(encoding="utf-8")))
-    assert [(Path(r["file"]).name, r["line"]) for r in rejects] == [("app.log", "6"), ("blob.bin", "1"), ("notes.txt", "1")]
+    assert [(Path(r["file"]).name, r["line"]) for r in rejects] == [
+        ("app.log", "6"),
+        ("blob.bin", "1"),
+        ("notes.txt", "1"),
+    ]
     summary = json.loads((out / "summary.json").read_text())
     app_log = next(f for f in summary["files"] if f["path"].endswith("app.log"))
     # 6 lines: 3 events + 2 continuation lines (the trace) + 1 rejected line.
-    assert (app_log["lines"], app_log["events"], app_log["continuations"], app_log["rejected"]) == (6, 3, 2, 1)
+    assert (app_log["lines"], app_log["events"], app_log["continuations"], app_log["rejected"]) == (
+        6,
+        3,
+        2,
+        1,
+    )
     assert summary["totals"]["accounted"] is True
 
 
@@ -131,5 +152,7 @@ def test_python_m_timeliner_works() -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "timeliner", "formats"], capture_output=True, text=True, env=os.environ)
+    proc = subprocess.run(
+        [sys.executable, "-m", "timeliner", "formats"], capture_output=True, text=True, env=os.environ
+    )
     assert proc.returncode == 0 and "log4j" in proc.stdout

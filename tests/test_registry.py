@@ -9,7 +9,7 @@ import pytest
 
 import timeliner.parsers as parsers
 from timeliner.errors import UnknownFormatError, UsageError
-from timeliner.parsers._registry import Format, ParseResult, _FORMATS, detect_format, no_rejects
+from timeliner.parsers._registry import _FORMATS, Format, ParseResult, detect_format, no_rejects
 from timeliner.sources import SourceFile
 
 PARSERS_DIR = Path(parsers.__file__).parent
@@ -69,5 +69,7 @@ def test_a_sniffer_that_raises_does_not_stop_detection(monkeypatch: pytest.Monke
     def bad(head: str) -> float:
         raise ValueError("boom")
 
-    monkeypatch.setitem(_FORMATS, "zz-bad", Format("zz-bad", "d", "e", bad, lambda s: ParseResult(None, no_rejects(), 0)))  # type: ignore[arg-type]
+    monkeypatch.setitem(
+        _FORMATS, "zz-bad", Format("zz-bad", "d", "e", bad, lambda s: ParseResult(None, no_rejects(), 0))
+    )  # type: ignore[arg-type]
     assert detect_format(_source("2026-10-13 21:00:00.000 INFO x\n")).format.name == "log4j"

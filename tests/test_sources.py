@@ -31,7 +31,7 @@ def test_missing_path_names_it(tmp_path: Path) -> None:
 
 def test_gzip_is_recognised_by_content_not_name(tmp_path: Path) -> None:
     path = tmp_path / "export-000000"  # S3 export chunks often lose their .gz in downloads
-    path.write_bytes(gzip.compress("2026-01-01 00:00:00 INFO a\n".encode()))
+    path.write_bytes(gzip.compress(b"2026-01-01 00:00:00 INFO a\n"))
     src = read_source(str(path))
     assert src.compressed and src.lines() == ["2026-01-01 00:00:00 INFO a"]
 

@@ -7,12 +7,14 @@ Exit codes (contract): 0 done (warnings allowed); 1 nothing usable (no input, no
 from __future__ import annotations
 
 import os
-import sys
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from timeliner.durations import parse_duration
 from timeliner.errors import TimelinerError, UsageError
 from timeliner.settings import Settings, merge_case_files, parse_pairs
 from timeliner.timeparse import validate_zone
@@ -29,18 +31,38 @@ DEFAULT_INPUT = "sample_logs"
 
 @app.command()
 def build(
-    inputs: Annotated[list[str] | None, typer.Argument(help="Files or folders (recursive; .gz ok). Default: sample_logs/")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the six result files.")] = Path("out"),
-    tz: Annotated[str | None, typer.Option(help="IANA zone for timestamps with no offset. Default UTC (reported).")] = None,
-    source_tz: Annotated[list[str] | None, typer.Option("--source-tz", help="GLOB=ZONE for matching files; repeatable.")] = None,
-    year: Annotated[int | None, typer.Option(help="Year of the first event of yearless files (syslog).")] = None,
+    inputs: Annotated[
+        list[str] | None, typer.Argument(help="Files or folders (recursive; .gz ok). Default: sample_logs/")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the six result files.")] = Path(
+        "out"
+    ),
+    tz: Annotated[
+        str | None, typer.Option(help="IANA zone for timestamps with no offset. Default UTC (reported).")
+    ] = None,
+    source_tz: Annotated[
+        list[str] | None, typer.Option("--source-tz", help="GLOB=ZONE for matching files; repeatable.")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year of the first event of yearless files (syslog).")
+    ] = None,
     report_tz: Annotated[str | None, typer.Option(help="Zone for times in timeline.md. Default UTC.")] = None,
-    restart_window: Annotated[str | None, typer.Option(help="Window for repeated restarts: 120s, 2m, 1h.")] = None,
-    restart_min: Annotated[int | None, typer.Option(min=2, help="Restarts inside the window that make a storm.")] = None,
-    rules: Annotated[Path | None, typer.Option(help="TOML rules file adding to / overriding built-in rules.")] = None,
+    restart_window: Annotated[
+        str | None, typer.Option(help="Window for repeated restarts: 120s, 2m, 1h.")
+    ] = None,
+    restart_min: Annotated[
+        int | None, typer.Option(min=2, help="Restarts inside the window that make a storm.")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option(help="TOML rules file adding to / overriding built-in rules.")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any input line was rejected.")] = False,
-    format: Annotated[list[str] | None, typer.Option("--format", help="GLOB=NAME forces a format; repeatable.")] = None,
-    skew: Annotated[list[str] | None, typer.Option(help="GLOB=DUR shifts a source's clock (+2.5s), or 'auto'.")] = None,
+    format: Annotated[
+        list[str] | None, typer.Option("--format", help="GLOB=NAME forces a format; repeatable.")
+    ] = None,
+    skew: Annotated[
+        list[str] | None, typer.Option(help="GLOB=DUR shifts a source's clock (+2.5s), or 'auto'.")
+    ] = None,
     annotations: Annotated[Path | None, typer.Option(help="CSV/TOML of human milestones to merge.")] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
@@ -65,7 +87,6 @@ def build(
 
 
 def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]]:
-    from timeliner.durations import parse_duration
     from timeliner.sources import expand_inputs
 
     if opts["engine"] != "polars":
@@ -79,13 +100,15 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
         if not os.path.isdir(DEFAULT_INPUT):
             raise UsageError(f"no INPUT given and no {DEFAULT_INPUT}/ folder here; pass log files or folders")
         paths = [DEFAULT_INPUT]
-    explicit = {k for k in ("tz", "report_tz", "year", "restart_window", "restart_min") if opts[k] is not None}
+    explicit = {
+        k for k in ("tz", "report_tz", "year", "restart_window", "restart_min") if opts[k] is not None
+    }
     settings = Settings(
         tz=validate_zone(str(opts["tz"])) if opts["tz"] else None,
         source_tz=parse_pairs(opts["source_tz"], "--source-tz", check_zone=True),  # type: ignore[arg-type]
         year=opts["year"],  # type: ignore[arg-type]
         report_tz=validate_zone(str(opts["report_tz"])) if opts["report_tz"] else "UTC",
-        restart_window=_duration(parse_duration, opts["restart_window"] or "2m", "--restart-window"),
+        restart_window=_duration(opts["restart_window"] or "2m", "--restart-window"),
         restart_min=opts["restart_min"] or 2,  # type: ignore[arg-type]
         rules=opts["rules"],  # type: ignore[arg-type]
         strict=bool(opts["strict"]),
@@ -96,9 +119,9 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
     return merge_case_files(settings, configs, explicit), paths
 
 
-def _duration(parse, text: object, option: str):  # type: ignore[no-untyped-def]
+def _duration(text: object, option: str) -> timedelta:
     try:
-        value = parse(str(text))
+        value = parse_duration(str(text))
     except ValueError as exc:
         raise UsageError(f"{option} {text!r}: {exc}") from None
     if value.total_seconds() <= 0:
@@ -116,7 +139,7 @@ def formats() -> None:
         typer.echo(f"{'':<18} e.g. {fmt.example[:150]}")
 
 
-def _guard(run) -> None:  # type: ignore[no-untyped-def]
+def _guard(run: Callable[[], None]) -> None:
     """Run a command; turn our errors into one line and an exit code, never a traceback."""
     try:
         run()
@@ -142,4 +165,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -68,7 +68,9 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
     """Read every input file into canonical events, sorted by ``ts``, with a report per file."""
     paths, _configs = expand_inputs(inputs)
     if not paths:
-        raise NoInputError("no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders")
+        raise NoInputError(
+            "no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders"
+        )
     frames: list[pl.DataFrame] = []
     reject_frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
@@ -97,7 +99,9 @@ def detect_timeline(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     """Run the detectors over classified events."""
     from timeliner.detectors import DetectConfig, detect
 
-    return detect(events, DetectConfig(restart_window=settings.restart_window, restart_min=settings.restart_min))
+    return detect(
+        events, DetectConfig(restart_window=settings.restart_window, restart_min=settings.restart_min)
+    )
 
 
 def _load_file(path: str, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
@@ -108,7 +112,9 @@ def _load_file(path: str, settings: Settings) -> tuple[pl.DataFrame, pl.DataFram
         detection = parsers.detect_format(source, settings.formats)
         report.format = detection.format.name
         if detection.runners_up:
-            report.notes.append(f"also looked like {', '.join(detection.runners_up)}; chose {detection.format.name}")
+            report.notes.append(
+                f"also looked like {', '.join(detection.runners_up)}; chose {detection.format.name}"
+            )
         result = detection.format.parse(source)
     except InputFileError as exc:
         return empty_events(), _whole_file_reject(path, exc), _failed(report, exc, path)
@@ -167,11 +173,11 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
     """Run the whole pipeline and write the contract's six files into ``out``."""
     from timeliner.render import (
         gantt,
-        to_markdown,
         write_events_parquet,
         write_gantt_html,
         write_rejects_csv,
         write_timeline_csv,
+        write_timeline_markdown,
     )
     from timeliner.summary import make_summary, write_summary
 
@@ -189,7 +195,7 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
     write_events_parquet(events, out_dir / "events.parquet")
     write_rejects_csv(loaded.rejects, out_dir / "rejects.csv")
     write_timeline_csv(timeline, out_dir / "timeline.csv")
-    (out_dir / "timeline.md").write_text(to_markdown(timeline, tz=settings.report_tz), encoding="utf-8")
+    write_timeline_markdown(timeline, out_dir / "timeline.md", tz=settings.report_tz)
     write_gantt_html(gantt(timeline, events, tz=settings.report_tz), out_dir / "gantt.html")
     summary = make_summary(loaded, timeline, settings)
     write_summary(summary, out_dir / "summary.json")
@@ -208,6 +214,7 @@ def _ensure_out(out: str | Path) -> Path:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"cannot write to output directory {out} ({exc.strerror or exc}); choose another --out") from None
+        raise OutputError(
+            f"cannot write to output directory {out} ({exc.strerror or exc}); choose another --out"
+        ) from None
     return path
-

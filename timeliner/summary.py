@@ -6,8 +6,6 @@ The line-accounting identity ``lines = events + continuations + rejected`` is st
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,7 +102,9 @@ def assumptions(files: list[FileReport]) -> list[str]:
             continue
         if t.events_localized:
             how = "ASSUMED" if t.zone_assumed else "read"
-            out.append(f"{f.path}: {t.events_localized} event(s) had no zone in the text; {how} as {t.zone} ({t.zone_reason})")
+            out.append(
+                f"{f.path}: {t.events_localized} event(s) had no zone in the text; {how} as {t.zone} ({t.zone_reason})"
+            )
         if t.dst_repeat_second_pass or t.dst_repeat_first_pass:
             out.append(
                 f"{f.path}: {t.dst_repeat_first_pass + t.dst_repeat_second_pass} local time(s) fall in the DST "
@@ -123,8 +123,7 @@ def assumptions(files: list[FileReport]) -> list[str]:
 
 def write_summary(summary: dict[str, Any], path: Path) -> None:
     """Write summary.json atomically (temp file + rename)."""
+    from timeliner.render._files import write_atomically
+
     data = orjson.dumps(summary, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    write_atomically(path, lambda temporary: temporary.write_bytes(data))
