@@ -61,7 +61,9 @@ def read_annotations(path: str | Path) -> list[Annotation]:
 def _from_csv(raw: str, path: str) -> list[Annotation]:
     rows = list(csv.DictReader(raw.splitlines()))
     if rows and not {"time", "text"} <= set(rows[0]):
-        raise AnnotationError(f"{path}:1: the header must name at least the columns time and text (optional: zone, service)")
+        raise AnnotationError(
+            f"{path}:1: the header must name at least the columns time and text (optional: zone, service)"
+        )
     # Line numbers: the header is line 1, so data row i is line i + 2 (no multi-line cells expected).
     return [_annotation(row, f"{path}:{i + 2}") for i, row in enumerate(rows)]
 
@@ -89,7 +91,9 @@ def _instant(when: str, zone: str, where: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(when.replace("Z", "+00:00"))
     except ValueError:
-        raise AnnotationError(f"{where}: time {when!r} is not ISO 8601 (e.g. 2026-10-14 08:15 or 2026-10-14T06:15:00Z)") from None
+        raise AnnotationError(
+            f"{where}: time {when!r} is not ISO 8601 (e.g. 2026-10-14 08:15 or 2026-10-14T06:15:00Z)"
+        ) from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     try:
@@ -104,7 +108,9 @@ def _instant(when: str, zone: str, where: str) -> datetime:
         )
     # A time in the spring-forward gap does not survive a round trip through UTC.
     if early.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != parsed:
-        raise AnnotationError(f"{where}: {when} never existed in {zone} (DST change); write it with an offset")
+        raise AnnotationError(
+            f"{where}: {when} never existed in {zone} (DST change); write it with an offset"
+        )
     return early.astimezone(UTC)
 
 
@@ -126,6 +132,10 @@ def annotation_rows(annotations: list[Annotation]) -> pl.DataFrame:
                 "evidence": [a.where for a in annotations],
                 "severity": ["low"] * len(annotations),
             },
-            schema_overrides={"start": pl.Datetime("us", "UTC"), "end": pl.Datetime("us", "UTC"), "service": pl.String},
+            schema_overrides={
+                "start": pl.Datetime("us", "UTC"),
+                "end": pl.Datetime("us", "UTC"),
+                "service": pl.String,
+            },
         )
     )

@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 
 
 def _settings(
-    tz: str | None, source_tz: Mapping[str, str] | None, year: int | None, formats: Mapping[str, str] | None, rules: Any
+    tz: str | None,
+    source_tz: Mapping[str, str] | None,
+    year: int | None,
+    formats: Mapping[str, str] | None,
+    rules: Any,
 ) -> Settings:
     return Settings(
         tz=validate_zone(tz) if tz else None,

@@ -30,7 +30,9 @@ def print_build_report(result: BuildResult, *, quiet: bool = False) -> None:
     kinds = result.summary["timeline_rows_by_kind"]
     detail = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "nothing detected"
     typer.echo(f"Timeline: {result.timeline.height} row(s) ({detail}).")
-    typer.echo(f"Wrote events.parquet, rejects.csv, timeline.csv, timeline.md, gantt.html, summary.json to {out}/")
+    typer.echo(
+        f"Wrote events.parquet, rejects.csv, timeline.csv, timeline.md, gantt.html, summary.json to {out}/"
+    )
 
 
 def _reject_lines(result: BuildResult, limit: int = 5) -> list[str]:

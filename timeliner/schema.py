@@ -103,7 +103,9 @@ class SchemaError(ValueError):
     """A frame handed between stages lacks a required column (a bug in the producing stage)."""
 
 
-def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType], required: tuple[str, ...], what: str) -> pl.DataFrame:
+def _conform(
+    frame: pl.DataFrame, schema: dict[str, pl.DataType], required: tuple[str, ...], what: str
+) -> pl.DataFrame:
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise SchemaError(f"{what} frame lacks required column(s) {missing}; has {frame.columns}")

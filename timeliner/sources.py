@@ -73,7 +73,9 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], 
         elif os.path.exists(given):
             (configs if os.path.basename(given) in CONFIG_FILE_NAMES else files).append(given)
         else:
-            raise NoInputError(f"{given}: no such file or directory; check the path (INPUT is a file or a folder)")
+            raise NoInputError(
+                f"{given}: no such file or directory; check the path (INPUT is a file or a folder)"
+            )
     return files, configs
 
 
@@ -93,7 +95,9 @@ def read_source(path: str) -> SourceFile:
         raw = Path(path).read_bytes()
         mtime = os.stat(path).st_mtime
     except PermissionError:
-        raise InputFileError(path, "permission denied", "make it readable (chmod +r) or leave it out") from None
+        raise InputFileError(
+            path, "permission denied", "make it readable (chmod +r) or leave it out"
+        ) from None
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     notes: list[str] = []
@@ -103,7 +107,9 @@ def read_source(path: str) -> SourceFile:
     text, encoding = decode_bytes(raw)
     if encoding == "latin-1":
         notes.append("not valid UTF-8; decoded as Latin-1")
-    return SourceFile(path=path, text=text, encoding=encoding, compressed=compressed, mtime=mtime, notes=notes)
+    return SourceFile(
+        path=path, text=text, encoding=encoding, compressed=compressed, mtime=mtime, notes=notes
+    )
 
 
 def _gunzip(raw: bytes, notes: list[str]) -> bytes:
