@@ -7,6 +7,7 @@ fails if a module in this package is not imported here.
 from timeliner.parsers import (  # noqa: F401  (imported to register their formats)
     cloudwatch_json,
     log4j,
+    python_logging,
     sentry_json,
 )
 from timeliner.parsers._registry import (

@@ -1,16 +1,22 @@
-"""log4j 1/2, logback and Spring Boot 2/3 text logs, with multi-line stack traces.
+"""log4j 1/2, logback and Spring Boot 2/3 text logs (and the Hadoop family's layouts), with stack traces.
 
-Reads lines that start with an ISO-like timestamp followed by a level::
+Reads lines that start with a timestamp followed by a level, in the layouts Java services write::
 
     2019-11-16 14:58:54.476  INFO 11680 --- [restartedMain] l.i.m.ManagementSystemApplication        : Started ...
     2023-10-18T20:09:06.941-04:00  INFO 498248 --- [JavaFX-Launcher] o.s.boot.SpringApplication : Starting ...
     2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster
+    2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:Follower@63] - FOLLOWING
+    2024-05-02 10:00:00.123 [http-nio-8080-exec-1] ERROR c.e.OrderService - payment failed
+    [2017-11-26 15:34:35,542] INFO Kafka version : 1.0.0 (org.apache.kafka.common.utils.AppInfoParser)
+    17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers   (Spark)
+    081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating          (HDFS)
 
 Every line that does not start with a timestamp (``\\tat ...``, ``Caused by: ...``, ``... 12 more``,
 blank lines around a logback trace) is a continuation of the event above it. Timestamps with an
-offset (Spring Boot 3) fix the instant; those without (Spring Boot 2, log4j defaults) are local
-time, localized with ``--source-tz`` / ``--tz``. Spring Boot's layout also gives pid, thread and
-logger; the service is the file's stem.
+offset (Spring Boot 3) fix the instant; those without are local time, localized with
+``--source-tz`` / ``--tz``; two-digit years (Spark ``yy/MM/dd``, HDFS ``yyMMdd``) are 19xx/20xx by
+the POSIX pivot. pid, thread and logger are kept where the layout has them; the service is the
+file's stem.
 """
 
 from __future__ import annotations
@@ -19,55 +25,96 @@ import re
 
 import polars as pl
 
-from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 _LEVEL = r"TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL"
+_ISO = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?"
 HEADER = (
-    r"^(?<ts>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)"
-    r"(?:\s+|\s*\|\s*)(?<rest>.*)$"
+    rf"^\[?(?:(?<iso>{_ISO})|(?<slashed>\d{{2}}/\d{{2}}/\d{{2}} \d{{2}}:\d{{2}}:\d{{2}})"
+    r"|(?<compact>\d{6} \d{6}))\]?(?:\s+|\s*\|\s*)(?<rest>.*)$"
 )
-SPRING = (
-    rf"^(?<level>{_LEVEL})\s+(?<pid>\d+)\s+---\s+(?:\[[^\]]*\]\s+)?\[\s*(?<thread>[^\]]*?)\s*\]\s+"
-    r"(?<logger>\S+)\s*:\s?(?<msg>.*)$"
-)
+_LOGGER = r"[A-Za-z_$][\w$]*(?:\.[\w$]+)+"
+# What follows the timestamp, most specific first. Named groups: level, pid, thread, logger, msg.
+LAYOUTS = {
+    "spring": (
+        rf"^(?<level>{_LEVEL})\s+(?<pid>\d+)\s+---\s+(?:\[[^\]]*\]\s+)?\[\s*(?<thread>[^\]]*?)\s*\]\s+"
+        r"(?<logger>\S+)\s*:\s?(?<msg>.*)$"
+    ),
+    "hdfs": rf"^(?<thread>\d+)\s+(?<level>{_LEVEL})\s+(?<logger>[\w.$]+):\s(?<msg>.*)$",
+    "thread-first": rf"^\[(?<thread>[^\]]*)\]\s+(?<level>{_LEVEL})\s+(?:(?<logger>[\w.$]+)\s+-\s)?(?<msg>.*)$",
+    "level-first": (
+        rf"^(?:-\s+)?\[?(?<level>{_LEVEL})\]?\s+(?:\[(?<thread>[^\]]*(?:\[[^\]]*\][^\]]*)*)\]\s+)?"
+        rf"(?:-\s+)?(?:(?<logger>{_LOGGER}):\s)?(?<msg>.*)$"
+    ),
+}
+_FIELDS = ("level", "pid", "thread", "logger", "msg")
 LEVEL_NEAR_START = rf"^.{{0,40}}?\b({_LEVEL})\b"
-_SNIFF_LINE = re.compile(HEADER.replace("?<", "?P<") + "")
+_SNIFF_HEADER = re.compile(HEADER.replace("(?<", "(?P<"))
+_SNIFF_LAYOUTS = {name: re.compile(p.replace("(?<", "(?P<")) for name, p in LAYOUTS.items()}
 _SNIFF_LEVEL = re.compile(LEVEL_NEAR_START)
 
 
+def _line_score(rest: str) -> float:
+    if _SNIFF_LAYOUTS["spring"].match(rest):
+        return 0.95
+    for name in ("hdfs", "thread-first", "level-first"):
+        found = _SNIFF_LAYOUTS[name].match(rest)
+        if found and (found.group("thread") is not None or found.group("logger")):
+            return 0.9
+    return 0.6 if _SNIFF_LEVEL.match(rest) else 0.0
+
+
 def sniff(head: str) -> float:
+    """Mean per-line score over timestamped lines: 0.95 Spring Boot, 0.9 thread/logger layouts, 0.6 bare."""
     lines = [ln for ln in head.splitlines()[:30] if ln.strip()]
-    if not lines:
+    if not lines or lines[0].lstrip().startswith("{"):
         return 0.0
-    starts = [m.group("rest") for ln in lines if (m := _SNIFF_LINE.match(ln))]
-    with_level = sum(1 for rest in starts if _SNIFF_LEVEL.match(rest))
-    if not starts or lines[0].lstrip().startswith(("{", "[")):
-        return 0.0
-    return 0.9 * with_level / len(starts) if with_level * 2 >= len(starts) else 0.2
+    starts = [m.group("rest") for ln in lines if (m := _SNIFF_HEADER.match(ln))]
+    scores = [_line_score(rest) for rest in starts]
+    if not scores or sum(1 for s in scores if s) * 2 < len(scores):
+        return 0.2 if scores else 0.0
+    return round(sum(scores) / len(scores), 3)
+
+
+def _timestamp_columns() -> dict[str, pl.Expr]:
+    iso = iso_instant_or_local(pl.col("iso"))
+    slashed = pl.col("slashed").str.to_datetime("%y/%m/%d %H:%M:%S", strict=False, time_unit="us")
+    compact = pl.col("compact").str.to_datetime("%y%m%d %H%M%S", strict=False, time_unit="us")
+    return {
+        "ts_raw": pl.coalesce("iso", "slashed", "compact"),
+        "ts_utc": iso["ts_utc"],
+        "ts_local": pl.coalesce(iso["ts_local"], slashed, compact),
+        "ts_basis": iso["ts_basis"],
+    }
+
+
+def _layout_columns() -> dict[str, pl.Expr]:
+    parsed = [pl.col("rest").str.extract_groups(p) for p in LAYOUTS.values()]
+    columns: dict[str, pl.Expr] = {}
+    for field in _FIELDS:
+        candidates = [
+            s.struct.field(field) for s, p in zip(parsed, LAYOUTS.values(), strict=True) if f"<{field}>" in p
+        ]
+        columns[field] = pl.coalesce(candidates)
+    columns["level_raw"] = pl.coalesce(columns.pop("level"), pl.col("rest").str.extract(LEVEL_NEAR_START, 1))
+    columns["message"] = pl.coalesce(columns.pop("msg"), pl.col("rest")).str.strip_chars_end()
+    return columns
 
 
 def parse(source: SourceFile) -> ParseResult:
     frame = line_frame(source)
-    header = pl.col("text").str.extract_groups(HEADER)
-    frame = frame.with_columns(_h=header).unnest("_h")
-    spring = pl.col("rest").str.extract_groups(SPRING)
-    frame = frame.with_columns(_s=spring).unnest("_s").with_columns(
-        ts_raw=pl.col("ts"),
-        ts_utc=pl.when(timeparse.has_offset(pl.col("ts"))).then(timeparse.iso_to_utc(pl.col("ts"))),
-        ts_local=pl.when(~timeparse.has_offset(pl.col("ts"))).then(timeparse.iso_to_local(pl.col("ts"))),
-        ts_basis=pl.when(timeparse.has_offset(pl.col("ts"))).then(pl.lit("offset")),
-        level_raw=pl.coalesce(pl.col("level"), pl.col("rest").str.extract(LEVEL_NEAR_START, 1)),
-        message=pl.coalesce(pl.col("msg"), pl.col("rest")),
-        service=pl.lit(service_from_path(source.path)),
+    frame = frame.with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
+    frame = frame.with_columns(
+        **_timestamp_columns(), **_layout_columns(), service=pl.lit(service_from_path(source.path))
     )
     heads, rejects, continuations = assemble(
         frame,
-        is_start=pl.col("ts").is_not_null(),
-        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP),
+        is_start=pl.col("ts_raw").is_not_null(),
+        is_broken=pl.col("ts_raw").is_null() & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP),
     )
     return text_result(source, frame, heads, rejects, continuations)
 
@@ -75,7 +122,10 @@ def parse(source: SourceFile) -> ParseResult:
 FORMAT = register(
     Format(
         name="log4j",
-        description="log4j 1/2, logback and Spring Boot 2/3 text logs; stack traces joined to their event",
+        description=(
+            "log4j 1/2, logback, Spring Boot 2/3 and Hadoop/Spark/HDFS/ZooKeeper/Kafka text logs; "
+            "stack traces joined to their event"
+        ),
         example="2019-11-16 14:58:54.476  INFO 11680 --- [main] c.e.App : Started App in 38.256 seconds",
         sniff=sniff,
         parse=parse,

@@ -1,0 +1,109 @@
+"""Python ``logging`` text logs: the common ``%(asctime)s`` layouts, Home Assistant, OpenStack oslo.log.
+
+Reads lines that start with Python's ``asctime`` (``2003-07-08 16:49:45,896``; ``.`` or no
+fraction; an offset if ``datefmt`` added one) followed by one of these layouts::
+
+    2018-04-29 19:05:28 ERROR (Thread-6) [homeassistant.components.notify.ios] The notify.ios ...   (Home Assistant)
+    2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-...] 10.11.10.1 "GET ..." (oslo.log)
+    2024-05-02 10:00:00,123 - myapp.db - ERROR - connection lost      (logging cookbook: asctime - name - levelname)
+    2024-05-02 10:00:00,123 ERROR:myapp.db:connection lost            (asctime + basicConfig's default)
+    2024-05-02 10:00:00,123 [ERROR] myapp.db: connection lost         (only with a traceback in the file)
+
+Tracebacks (``Traceback (most recent call last):``, ``  File "x.py", line 3, in f``,
+``ZeroDivisionError: division by zero``) and other lines without a timestamp are continuations
+of the event above. ``asctime`` is local time (``time.localtime``): localized with
+``--source-tz`` / ``--tz``. oslo.log lines as collected by loghub start with the name of the file
+they came from (``nova-api.log.1.2017-05-16_13:53:08``): that name gives the service
+(``nova-api``), otherwise the file's stem does. Thread, logger, pid and oslo's request id
+(``req-…``) are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
+from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._stamps import iso_instant_or_local
+from timeliner.sources import SourceFile
+
+_LEVEL = r"DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|AUDIT|TRACE|NOTSET"
+HEADER = (
+    r"^(?:(?<srcfile>[A-Za-z][\w-]*)\.log\S*\s+)?"
+    r"(?<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?)\s+(?<rest>.*)$"
+)
+# What follows asctime. Named groups among: level, thread, logger, pid, request_id, msg.
+LAYOUTS = {
+    "home-assistant": rf"^(?<level>{_LEVEL})\s+\((?<thread>[^)]*)\)\s+\[(?<logger>[^\]]+)\]\s?(?<msg>.*)$",
+    "oslo": (
+        rf"^(?<pid>\d+)\s+(?<level>{_LEVEL})\s+(?<logger>[\w.]+)\s+"
+        r"(?:\[(?:(?<request_id>req-[0-9a-f-]+)[^\]]*|-)\]\s?)?(?<msg>.*)$"
+    ),
+    "cookbook": rf"^-\s+(?<logger>\S+)\s+-\s+(?<level>{_LEVEL})\s+-\s?(?<msg>.*)$",
+    "basic": rf"^(?<level>{_LEVEL}):(?<logger>[^:\s]*):(?<msg>.*)$",
+    "bracketed": rf"^\[?(?<level>{_LEVEL})\]?\s+(?:(?<logger>[\w.]+):\s)?(?<msg>.*)$",
+}
+_FIELDS = ("level", "thread", "logger", "pid", "request_id", "msg")
+# Layouts that are Python's own; "bracketed" is shared with Java layouts and counts only with a traceback.
+_DISTINCT = ("home-assistant", "oslo", "cookbook", "basic")
+_SNIFF_HEADER = re.compile(HEADER.replace("(?<", "(?P<"))
+_SNIFF_LAYOUTS = [re.compile(LAYOUTS[name].replace("(?<", "(?P<")) for name in _DISTINCT]
+_SNIFF_BRACKETED = re.compile(LAYOUTS["bracketed"].replace("(?<", "(?P<"))
+TRACEBACK = "Traceback (most recent call last):"
+
+
+def sniff(head: str) -> float:
+    """0.96 when most timestamped lines are in a Python-only layout (or a traceback follows), else 0."""
+    lines = [ln for ln in head.splitlines()[:30] if ln.strip()]
+    starts = [m.group("rest") for ln in lines if (m := _SNIFF_HEADER.match(ln))]
+    if not starts:
+        return 0.0
+    distinct = sum(1 for rest in starts if any(p.match(rest) for p in _SNIFF_LAYOUTS))
+    if distinct * 2 > len(starts):
+        return 0.96
+    bracketed = sum(1 for rest in starts if _SNIFF_BRACKETED.match(rest))
+    return 0.96 if TRACEBACK in head and bracketed * 2 > len(starts) else 0.0
+
+
+def _layout_columns() -> dict[str, pl.Expr]:
+    parsed = {name: pl.col("rest").str.extract_groups(p) for name, p in LAYOUTS.items()}
+    columns: dict[str, pl.Expr] = {}
+    for field in _FIELDS:
+        candidates = [parsed[name].struct.field(field) for name, p in LAYOUTS.items() if f"<{field}>" in p]
+        columns[field] = pl.coalesce(candidates)
+    columns["level_raw"] = columns.pop("level")
+    columns["message"] = pl.coalesce(columns.pop("msg"), pl.col("rest")).str.strip_chars_end()
+    return columns
+
+
+def parse(source: SourceFile) -> ParseResult:
+    frame = line_frame(source)
+    frame = frame.with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
+    frame = frame.with_columns(
+        ts_raw=pl.col("ts"),
+        **iso_instant_or_local(pl.col("ts")),
+        **_layout_columns(),
+        service=pl.coalesce(pl.col("srcfile"), pl.lit(service_from_path(source.path))),
+    )
+    heads, rejects, continuations = assemble(
+        frame,
+        is_start=pl.col("ts").is_not_null(),
+        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP),
+    )
+    return text_result(source, frame, heads, rejects, continuations)
+
+
+FORMAT = register(
+    Format(
+        name="python-logging",
+        description=(
+            "Python logging text (asctime layouts, Home Assistant, OpenStack oslo.log); tracebacks joined to their event"
+        ),
+        example="2018-04-29 19:05:28 ERROR (Thread-6) [homeassistant.components.notify.ios] The notify.ios platform ...",
+        sniff=sniff,
+        parse=parse,
+    )
+)
