@@ -37,6 +37,11 @@ def html_text(text: pl.Expr) -> pl.Expr:
     return escaped
 
 
+def escaped(text: str) -> str:
+    """:func:`html_text` for one Python string (a title, a kind name)."""
+    return str(pl.select(html_text(pl.lit(text, pl.String))).item())
+
+
 def kind_label(kind: pl.Expr) -> pl.Expr:
     """``restart storm`` from ``restart_storm``, escaped (user rules may name kinds freely)."""
     return html_text(kind.fill_null("event").str.replace_all("_", " ", literal=True))
@@ -60,31 +65,13 @@ def lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     Services are grouped by the format of their logs (their most frequent ``source``), then
     sorted by name; annotations and cross-service rows get a lane of their own at the top.
     """
-    sources = (
-        events.filter(pl.col("service").is_not_null())
-        .group_by("service", "source")
-        .len()
-        .sort(["len", "source"], descending=[True, False])
-        .unique("service", keep="first")
-    )
-    named = pl.concat([timeline.select("service"), events.select("service")]).drop_nulls().unique()
-    services = (
-        named.join(sources, on="service", how="left")
-        .with_columns(html_text(pl.col("service")).alias("lane"), html_text(pl.col("source")).alias("source"))
-        .sort(["source", "lane"], nulls_last=True)
-        .select(
-            "lane",
-            pl.format("{}  <span style='color:#8a8f98;font-size:10px'>{}</span>", "lane", "source")
-            .fill_null(pl.col("lane"))
-            .alias("label"),
-            "source",
-        )
-    )
+    services = _service_lanes(timeline, events)
+    annotation = timeline["kind"] == "annotation"
     special = [
         lane
         for lane, present in (
-            (ANNOTATION_LANE, (timeline["kind"] == "annotation").any()),
-            (CROSS_SERVICE_LANE, (timeline["service"].is_null() & (timeline["kind"] != "annotation")).any()),
+            (ANNOTATION_LANE, annotation.any()),
+            (CROSS_SERVICE_LANE, (timeline["service"].is_null() & ~annotation).any()),
         )
         if present
     ]
@@ -92,6 +79,24 @@ def lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         {"lane": special, "label": special, "source": [None] * len(special)}, schema=services.schema
     )
     return pl.concat([top, services])
+
+
+def _service_lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    usual_source = (
+        events.filter(pl.col("service").is_not_null())
+        .group_by("service", "source")
+        .len()
+        .sort(["len", "source"], descending=[True, False])
+        .unique("service", keep="first")
+    )
+    named = pl.concat([timeline.select("service"), events.select("service")]).drop_nulls().unique()
+    label = pl.format("{}  <span style='color:#8a8f98;font-size:10px'>{}</span>", "lane", "source")
+    return (
+        named.join(usual_source, on="service", how="left")
+        .with_columns(html_text(pl.col("service")).alias("lane"), html_text(pl.col("source")).alias("source"))
+        .sort(["source", "lane"], nulls_last=True)
+        .select("lane", label.fill_null(pl.col("lane")).alias("label"), "source")
+    )
 
 
 def timeline_marks(timeline: pl.DataFrame, *, tz: str, axis_tz: str) -> pl.DataFrame:
@@ -164,10 +169,14 @@ def events_view(events: pl.DataFrame | None) -> pl.DataFrame:
     }
     if events is None:
         return pl.DataFrame(schema=columns)
-    return events.select(
-        (pl.col(name).cast(dtype) if name in events.columns else pl.lit(None, dtype)).alias(name)
-        for name, dtype in columns.items()
-    ).filter(pl.col("ts").is_not_null())
+    return (
+        events.select(
+            (pl.col(name).cast(dtype) if name in events.columns else pl.lit(None, dtype)).alias(name)
+            for name, dtype in columns.items()
+        )
+        .filter(pl.col("ts").is_not_null())
+        .with_columns(pl.col("service").replace("", None))
+    )
 
 
 def events_per_minute(events: pl.DataFrame, *, axis_tz: str) -> pl.DataFrame:

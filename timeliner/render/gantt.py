@@ -20,14 +20,14 @@ import html
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
 
 from timeliner.render import _gantt_data as data
+from timeliner.render import _gantt_layout as layout
 from timeliner.render._files import write_text_atomically
-from timeliner.render._time_text import check_zone, duration_text
+from timeliner.render._time_text import check_zone
 from timeliner.schema import conform_timeline
 
 
@@ -51,8 +51,6 @@ KIND_STYLES: dict[str, KindStyle] = {
 }
 OTHER_COLOURS = ("#00897b", "#6d4c41", "#c2185b", "#5c6bc0", "#7cb342")
 PAGE_CONFIG = {"displaylogo": False, "scrollZoom": True, "responsive": True}
-FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
-LANE_HEIGHT = 38
 
 
 def gantt(
@@ -72,7 +70,10 @@ def gantt(
     ['crash']
     """
     check_zone(tz)
-    rows = conform_timeline(timeline).with_columns(pl.col("end").fill_null(pl.col("start")))
+    rows = conform_timeline(timeline).with_columns(
+        pl.col("end").fill_null(pl.col("start")),
+        pl.col("service").replace("", None),  # an empty service is a cross-service row, not a blank lane
+    )
     seen = data.events_view(events)
     instants = pl.concat([rows["start"], rows["end"], seen["ts"]])
     axis_tz = tz if data.single_offset(instants, tz) else "UTC"
@@ -83,11 +84,12 @@ def gantt(
     if not seen.is_empty():
         _add_rate_strip(figure, data.events_per_minute(seen, axis_tz=axis_tz))
     figure.update_layout(
-        _layout(lanes, strip=not seen.is_empty(), axis_title=_axis_title(tz, axis_tz)),
-        title=_title(rows, lanes, tz, title),
+        layout.base_layout(lanes, strip=not seen.is_empty(), axis_title=layout.axis_title(tz, axis_tz)),
+        title=layout.title_and_subtitle(rows, lanes, tz, title),
+        shapes=layout.lane_bands(lanes)
+        + layout.annotation_lines(rows, axis_tz, colour=KIND_STYLES["annotation"].colour),
     )
-    figure.update_xaxes(range=_initial_range(rows, seen, axis_tz))
-    figure.update_layout(shapes=_lane_bands(lanes) + _annotation_lines(rows, axis_tz))
+    figure.update_xaxes(range=layout.initial_range(rows, seen, axis_tz))
     return figure
 
 
@@ -116,8 +118,8 @@ def _add_marks(figure: go.Figure, marks: pl.DataFrame) -> None:
     """One bar trace (spans) and one marker trace (points) per kind, sharing one legend entry."""
     kinds = _kinds_in_order(marks)
     for rank, kind in enumerate(kinds):
-        style, label = _style(kind, rank), kind.replace("_", " ")
-        legend = {"legendgroup": kind, "name": html.escape(label), "legendrank": 100 + rank}
+        style, label = _style(kind, rank), data.escaped(kind.replace("_", " "))
+        legend = {"legendgroup": data.escaped(kind), "name": label, "legendrank": 100 + rank}
         spans = marks.filter(pl.col("kind") == kind, pl.col("is_span"))
         points = marks.filter(pl.col("kind") == kind, ~pl.col("is_span"))
         if not spans.is_empty():
@@ -194,137 +196,3 @@ def _add_rate_strip(figure: go.Figure, rates: pl.DataFrame) -> None:
                 showlegend=False,
             )
         )
-
-
-def _layout(lanes: pl.DataFrame, *, strip: bool, axis_title: str) -> dict[str, object]:
-    lane_keys = lanes["lane"].to_list()
-    main_bottom = 0.2 if strip else 0.0
-    return {
-        "template": "plotly_white",
-        "font": {"family": FONT, "size": 12, "color": "#263238"},
-        "barmode": "overlay",
-        "hovermode": "closest",
-        "hoverlabel": {
-            "align": "left",
-            "bgcolor": "white",
-            "bordercolor": "#90a4ae",
-            "font": {"size": 12, "color": "#263238"},
-        },
-        "height": max(460, 190 + LANE_HEIGHT * len(lane_keys) + (130 if strip else 0)),
-        "margin": {"l": 20, "r": 20, "t": 90, "b": 40},
-        "legend": {"title": {"text": "What"}, "tracegroupgap": 2, "itemsizing": "constant"},
-        "xaxis": {
-            "type": "date",
-            "title": {"text": axis_title},
-            "anchor": "y2" if strip else "y",
-            "rangeslider": {"visible": True, "thickness": 0.07, "bgcolor": "#f3f5f8"},
-            "showgrid": True,
-            "gridcolor": "#e3e7ed",
-            "hoverformat": "%H:%M:%S",
-        },
-        "yaxis": {
-            "domain": [main_bottom, 1.0],
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": lane_keys,
-            "tickvals": lane_keys,
-            "ticktext": lanes["label"].to_list(),
-            "range": [len(lane_keys) - 0.5, -0.5],  # first lane at the top
-            "fixedrange": True,
-            "showgrid": False,
-            "automargin": True,
-        },
-        "yaxis2": {
-            "domain": [0.0, 0.13],
-            "title": {"text": "per min", "font": {"size": 10}},
-            "rangemode": "tozero",
-            "fixedrange": True,
-            "gridcolor": "#eef1f5",
-            "tickfont": {"size": 9},
-            "visible": strip,
-        },
-    }
-
-
-def _axis_title(tz: str, axis_tz: str) -> str:
-    if axis_tz == tz:
-        return f"Time ({tz})"
-    return f"Time (UTC; {tz} changed its UTC offset inside this span)"
-
-
-def _title(rows: pl.DataFrame, lanes: pl.DataFrame, tz: str, title: str | None) -> dict[str, object]:
-    heading = pl.select(data.html_text(pl.lit(title or "Incident timeline"))).item()
-    if rows.is_empty():
-        subtitle = "No timeline rows were detected"
-    else:
-        first, last = rows["start"].min(), rows["end"].max()
-        assert isinstance(first, datetime) and isinstance(last, datetime)
-        span_ms = (last - first) // timedelta(milliseconds=1)
-        duration = pl.select(duration_text(pl.lit(span_ms))).item()
-        services = lanes.filter(~pl.col("lane").str.contains("<", literal=True)).height
-        subtitle = (
-            f"{_clock(first, tz)} – {_clock(last, tz)} ({duration}) · {rows.height} timeline rows · "
-            f"{services} services"
-        )
-    return {"text": heading, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"}
-
-
-def _clock(instant: datetime, tz: str) -> str:
-    return pl.select(pl.lit(instant).dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M:%S %Z")).item()
-
-
-def _initial_range(rows: pl.DataFrame, seen: pl.DataFrame, axis_tz: str) -> list[str] | None:
-    """The rows' span with a margin (the whole log span stays reachable in the range slider)."""
-    instants = pl.concat([rows["start"], rows["end"]]) if not rows.is_empty() else seen["ts"]
-    if instants.is_empty():
-        return None
-    first, last = instants.min(), instants.max()
-    assert isinstance(first, datetime) and isinstance(last, datetime)
-    margin = max((last - first) * 0.05, timedelta(seconds=30))
-    ends = pl.Series([first - margin, last + margin], dtype=pl.Datetime("us", "UTC"))
-    return pl.select(data.axis_clock(pl.lit(ends), axis_tz)).to_series().to_list()
-
-
-def _lane_bands(lanes: pl.DataFrame) -> list[dict[str, object]]:
-    """Faint bands on every other lane and a rule between log formats, so the eye can follow a lane."""
-    sources = lanes["source"].to_list()
-    shapes: list[dict[str, object]] = []
-    for index in range(lanes.height):  # one shape per lane: a handful, not per event
-        if index % 2 == 1:
-            shapes.append(_band(index - 0.5, index + 0.5, fillcolor="#f4f6f9", line={"width": 0}))
-        if index > 0 and sources[index] != sources[index - 1]:
-            shapes.append(_band(index - 0.5, index - 0.5, line={"color": "#b0bac6", "width": 1}))
-    return shapes
-
-
-def _band(y0: float, y1: float, **style: object) -> dict[str, object]:
-    return {
-        "type": "rect",
-        "xref": "paper",
-        "x0": 0,
-        "x1": 1,
-        "yref": "y",
-        "y0": y0,
-        "y1": y1,
-        "layer": "below",
-    } | style
-
-
-def _annotation_lines(rows: pl.DataFrame, axis_tz: str) -> list[dict[str, object]]:
-    """A faint vertical line through all lanes at each annotation (human milestone)."""
-    moments = rows.filter(pl.col("kind") == "annotation").select(data.axis_clock(pl.col("start"), axis_tz))
-    return [
-        {
-            "type": "line",
-            "xref": "x",
-            "x0": moment,
-            "x1": moment,
-            "yref": "y domain",
-            "y0": 0,
-            "y1": 1,
-            "layer": "below",
-            "line": {"color": KIND_STYLES["annotation"].colour, "width": 1, "dash": "dot"},
-            "opacity": 0.5,
-        }
-        for moment in moments.to_series().to_list()
-    ]
