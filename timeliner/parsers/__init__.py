@@ -9,6 +9,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     log4j,
     python_logging,
     sentry_json,
+    syslog,
 )
 from timeliner.parsers._registry import (
     Detection,
