@@ -39,7 +39,8 @@ class Settings:
     rules: Path | None = None
     strict: bool = False
     formats: tuple[tuple[str, str], ...] = ()  # (glob, format name), --format
-    skew: tuple[tuple[str, str], ...] = ()  # (glob, "+2.5s") or (("auto", "")) -- see timeparse
+    skew: tuple[tuple[str, str], ...] = ()  # (glob, "+2.5s") or (glob, "auto"); --skew auto = ("*", "auto")
+    abbrevs: tuple[tuple[str, str], ...] = ()  # (abbreviation, zone or offset), --abbrev IST=Asia/Kolkata
     annotations: Path | None = None
     redact: bool = False
     config_files: tuple[str, ...] = field(default=())
@@ -54,13 +55,17 @@ class Settings:
         return "UTC", "no zone given: assumed UTC (pass --tz or --source-tz)"
 
 
-def parse_pairs(values: list[str] | None, option: str, *, check_zone: bool = False) -> tuple[tuple[str, str], ...]:
+def parse_pairs(
+    values: list[str] | None, option: str, *, check_zone: bool = False
+) -> tuple[tuple[str, str], ...]:
     """``["*.log=Europe/Amsterdam"]`` → ``(("*.log", "Europe/Amsterdam"),)``; bad text is a usage error."""
     pairs = []
     for value in values or []:
         glob, sep, rhs = value.rpartition("=")
         if not sep or not glob or not rhs:
-            raise UsageError(f"{option} {value!r}: expected GLOB=VALUE, e.g. {option} '*app*.log=Europe/Amsterdam'")
+            raise UsageError(
+                f"{option} {value!r}: expected GLOB=VALUE, e.g. {option} '*app*.log=Europe/Amsterdam'"
+            )
         pairs.append((glob, validate_zone(rhs) if check_zone else rhs))
     return tuple(pairs)
 
@@ -75,7 +80,9 @@ def load_case_file(path: str) -> dict[str, Any]:
     known = {"tz", "report_tz", "year", "source_tz", "restart_window", "restart_min", "format"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     return data
 
 
@@ -94,7 +101,8 @@ def merge_case_files(settings: Settings, paths: list[str], explicit: set[str]) -
             changes["restart_min"] = int(data["restart_min"])
         # Globs in a case file are relative to the folder it sits in, like the paths they match.
         source_tz = tuple(
-            (_anchor(glob, base), validate_zone(str(zone))) for glob, zone in (data.get("source_tz") or {}).items()
+            (_anchor(glob, base), validate_zone(str(zone)))
+            for glob, zone in (data.get("source_tz") or {}).items()
         )
         formats = tuple((_anchor(glob, base), str(name)) for glob, name in (data.get("format") or {}).items())
         changes["source_tz"] = settings.source_tz + source_tz
