@@ -153,3 +153,54 @@ def test_bad_user_file_names_file_rule_and_problem(tmp_path: Path, text: str, ex
 def test_missing_user_file(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read the rules file"):
         load_rules(tmp_path / "nope.toml")
+
+
+# Lines that ../shared/corpus/MANIFEST.md names, as they stand in the file (the whole raw line is
+# classified as the message, which the unanchored patterns below allow), and the kind they must get.
+# None marks lines MANIFEST calls "not a restart" that a careless rule would catch.
+CORPUS_LINES = [
+    ("loghub/Linux_2k.log", 1911, "start"),  # kernel: Linux version ... (the reboot)
+    ("loghub/Linux_2k.log", 1828, "interruption"),  # Connection reset by peer
+    ("loghub/Linux_2k.log", 1830, "interruption"),
+    ("loghub/Linux_2k.log", 144, None),  # cupsd shutdown succeeded: weekly log rotation, not a reboot
+    ("loghub/Linux_2k.log", 146, None),  # syslogd 1.4.1: restart.  (log rotation)
+    ("loghub/OpenSSH_2k.log", 1869, "interruption"),  # fatal: Write failed: Connection reset by peer
+    ("loghub/Hadoop_2k.log", 1, "start"),  # Created MRAppMaster
+    ("loghub/Hadoop_2k.log", 848, "interruption"),  # Address change detected (first sign of the RM loss)
+    ("loghub/Hadoop_2k.log", 923, "interruption"),  # ERROR IN CONTACTING RM.
+    ("loghub/Hadoop_2k.log", 930, "interruption"),  # Retrying connect to server
+    ("loghub/Spark_2k.log", 1, "start"),  # Registered signal handlers for [TERM, HUP, INT]
+    ("loghub/Windows_2k.log", 953, "stop"),  # Ending TrustedInstaller finalization
+    ("loghub/Windows_2k.log", 954, "start"),  # Starting TrustedInstaller initialization
+    ("loghub/Windows_2k.log", 5, None),  # Ending TrustedInstaller initialization
+    ("loghub/Thunderbird_2k.log", 75, "interruption"),  # connection lost
+    ("loghub/Thunderbird_2k.log", 99, "interruption"),  # Connection refused
+    ("loghub/HPC_2k.log", 212, "interruption"),  # detected a failed network connection
+    ("loghub/HPC_2k.log", 214, "crash"),  # domain panic has occurred
+    ("loghub/HPC_2k.log", 1910, None),  # has detected an available network connection
+    ("loghub/HDFS_2k.log", 912, None),  # Starting thread to transfer block: not a process start
+    ("python_logging/home-assistant_geekly.log", 51, "interruption"),  # TimeoutError
+    ("python_logging/home-assistant_geekly.log", 53, "interruption"),  # Cannot connect to host
+    ("python_logging/home-assistant_geekly.log", 55, "interruption"),
+    ("jsonlines/pino_ibm_satellite_connector_agent.ndjson", 1, "start"),  # starting up
+    ("jsonlines/prometheus_issue8231_gokit_json.ndjson", 1, "start"),  # Starting Prometheus
+    ("logfmt/prometheus_helmcharts2812_startup.logfmt", 1, "start"),  # Starting Prometheus Server
+    ("logfmt/prometheus_helmcharts2812_startup.logfmt", 6, None),  # Start listening for connections
+    ("logfmt/prometheus_issue12976_sigterm_pasted.logfmt", 2, "ready"),  # Server is ready ...
+    ("logfmt/prometheus_issue12976_sigterm_pasted.logfmt", 3, "stop"),  # Received SIGTERM
+    ("logfmt/prometheus_issue14672_sigterm_shutdown.logfmt", 3, "stop"),  # Received an OS signal
+    ("k8s/describe_pod_oomkilled_kubernetes_issue98157.txt", 24, "crash"),  # Reason: OOMKilled
+    ("k8s/describe_pod_crashloopbackoff_kube-eventer_issue285.txt", 2, "crash"),  # CrashLoopBackOff
+    ("k8s/kube-eventer_issue285_webhook_event.txt", 7, "crash"),  # Back-off restarting failed container
+    ("apache_access/apache_logs_first5000.log", 2071, "error"),  # HTTP 500
+    ("apache_access/apache_logs_first5000.log", 3473, "error"),
+    ("apache_access/apache_logs_first5000.log", 2070, None),
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("path", "line", "kind"), CORPUS_LINES)
+def test_manifest_lines_get_their_kind(corpus: Path, path: str, line: int, kind: str | None) -> None:
+    text = (corpus / path).read_text(encoding="utf-8", errors="replace").splitlines()[line - 1]
+    events = pl.DataFrame({"message": [text], "level": ["info"], "source": ["raw"], "service": ["s"]})
+    assert classify(events, BUILTIN)["kind"].to_list() == [kind], text
