@@ -63,6 +63,10 @@ def build(
     skew: Annotated[
         list[str] | None, typer.Option(help="GLOB=DUR shifts a source's clock (+2.5s), or 'auto'.")
     ] = None,
+    abbrev: Annotated[
+        list[str] | None,
+        typer.Option(help="ABBR=ZONE or ABBR=OFFSET: what a zone abbreviation means (IST=Asia/Kolkata)."),
+    ] = None,
     annotations: Annotated[Path | None, typer.Option(help="CSV/TOML of human milestones to merge.")] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
@@ -75,7 +79,8 @@ def build(
     opts: dict[str, object] = {
         "inputs": inputs, "tz": tz, "source_tz": source_tz, "year": year, "report_tz": report_tz,
         "restart_window": restart_window, "restart_min": restart_min, "rules": rules, "strict": strict,
-        "format": format, "skew": skew, "annotations": annotations, "redact": redact, "engine": engine,
+        "format": format, "skew": skew, "abbrev": abbrev, "annotations": annotations, "redact": redact,
+        "engine": engine,
     }  # fmt: skip
 
     def run() -> None:
@@ -87,12 +92,12 @@ def build(
 
 
 def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]]:
+    from timeliner.skew import parse_skew_options
     from timeliner.sources import expand_inputs
+    from timeliner.zones import parse_abbrev_options
 
     if opts["engine"] != "polars":
         raise UsageError(f"--engine {opts['engine']}: only 'polars' is available in this version")
-    if opts["skew"]:
-        raise UsageError("--skew is not available in this version yet")
     if opts["redact"]:
         raise UsageError("--redact is not available in this version yet")
     paths = list(opts["inputs"] or [])  # type: ignore[call-overload]
@@ -114,6 +119,8 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
         strict=bool(opts["strict"]),
         formats=parse_pairs(opts["format"], "--format"),  # type: ignore[arg-type]
         annotations=opts["annotations"],  # type: ignore[arg-type]
+        skew=parse_skew_options(opts["skew"]),  # type: ignore[arg-type]
+        abbrevs=parse_abbrev_options(opts["abbrev"]),  # type: ignore[arg-type]
     )
     _files, configs = expand_inputs(paths)
     return merge_case_files(settings, configs, explicit), paths

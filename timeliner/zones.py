@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from timeliner.errors import TimezoneError
+from timeliner.errors import TimezoneError, UsageError
 from timeliner.timeparse import validate_zone
 
 _NUMERIC = r"^(?:UTC|GMT|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$"
@@ -179,3 +179,17 @@ def offset_seconds(abbrev: pl.Expr, table: dict[str, Abbreviation]) -> pl.Expr:
     hours = parts.struct.field("2").cast(pl.Int32, strict=False)
     minutes = parts.struct.field("3").cast(pl.Int32, strict=False).fill_null(0)
     return pl.coalesce(named, sign * (hours * 3600 + minutes * 60)).cast(pl.Int32)
+
+
+def parse_abbrev_options(values: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """``["IST=Asia/Kolkata", "CST=+08:00"]`` → pairs, each checked now so a mistake stops the run early."""
+    pairs = []
+    for value in values or []:
+        name, sep, meaning = value.partition("=")
+        if not sep or not name.strip() or not meaning.strip():
+            raise UsageError(
+                f"--abbrev {value!r}: expected ABBREVIATION=ZONE or ABBREVIATION=OFFSET, e.g. IST=+05:30"
+            )
+        configured_abbreviation(name, meaning.strip())
+        pairs.append((name.strip().upper(), meaning.strip()))
+    return tuple(pairs)
