@@ -283,3 +283,21 @@ def test_gantt_html_is_one_self_contained_page(tmp_path: Path) -> None:
 def test_an_empty_service_name_is_a_cross_service_row_not_a_blank_lane() -> None:
     figure = gantt(timeline(row(utc(9, 0), kind="gap", service="")), events((utc(9, 0), "", "log4j", "info")))
     assert list(figure.layout.yaxis.categoryarray) == ["<i>all services</i>"]
+
+
+def test_with_many_services_those_without_timeline_rows_get_no_lane() -> None:
+    quiet = events(*((utc(9, 0), f"quiet-{n:02d}", "syslog", "info") for n in range(35)))
+    busy = events((utc(9, 0), "api", "log4j", "info"))
+    figure = gantt(timeline(row(utc(9, 0))), pl.concat([quiet, busy]))
+    assert list(figure.layout.yaxis.categoryarray) == ["api"]
+    assert figure.layout.title.subtitle.text == (
+        "2022-03-01 09:00:00 UTC · 1 timeline row · 1 service (and 35 without timeline rows, not shown)"
+    )
+    (coverage,) = traces_named(figure, "logs present")
+    assert list(coverage.y) == ["api"]  # a coverage bar would otherwise add its lane back
+
+
+def test_up_to_the_limit_quiet_services_keep_their_lane() -> None:
+    quiet = events(*((utc(9, 0), f"quiet-{n:02d}", "syslog", "info") for n in range(29)))
+    figure = gantt(timeline(row(utc(9, 0))), quiet)
+    assert len(figure.layout.yaxis.categoryarray) == 30

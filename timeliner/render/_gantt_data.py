@@ -20,6 +20,8 @@ AXIS_CLOCK = "%Y-%m-%d %H:%M:%S%.3f"  # what plotly reads as a date on a date ax
 HOVER_SUMMARY_LIMIT = 300
 HOVER_LINE_WIDTH = 80
 EVIDENCE_IN_HOVER = 3
+QUIET_LANE_LIMIT = 30  # above this many lanes, services without timeline rows get none
+LANE_SCHEMA = {"lane": pl.String(), "label": pl.String(), "source": pl.String()}
 
 
 def html_text(text: pl.Expr) -> pl.Expr:
@@ -59,13 +61,16 @@ def single_offset(instants: pl.Series, tz: str) -> bool:
     return (local - utc).n_unique() <= 1
 
 
-def lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """One row per lane, top to bottom: ``lane`` (y key), ``label`` (tick text), ``source``.
+def lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The lanes, top to bottom (``lane`` y key, ``label`` tick text, ``source``), and how many were left out.
 
     Services are grouped by the format of their logs (their most frequent ``source``), then
     sorted by name; annotations and cross-service rows get a lane of their own at the top.
+    Services that only logged (no timeline row) get a lane too, unless that would make more than
+    :data:`QUIET_LANE_LIMIT` lanes: then they are left out and counted.
     """
     services = _service_lanes(timeline, events)
+    shown = services.filter(pl.col("has_rows")) if services.height > QUIET_LANE_LIMIT else services
     annotation = timeline["kind"] == "annotation"
     special = [
         lane
@@ -76,9 +81,9 @@ def lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         if present
     ]
     top = pl.DataFrame(
-        {"lane": special, "label": special, "source": [None] * len(special)}, schema=services.schema
+        {"lane": special, "label": special, "source": [None] * len(special)}, schema=LANE_SCHEMA
     )
-    return pl.concat([top, services])
+    return pl.concat([top, shown.select(list(LANE_SCHEMA))]), services.height - shown.height
 
 
 def _service_lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
@@ -89,13 +94,18 @@ def _service_lanes(timeline: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame
         .sort(["len", "source"], descending=[True, False])
         .unique("service", keep="first")
     )
-    named = pl.concat([timeline.select("service"), events.select("service")]).drop_nulls().unique()
+    named = (
+        pl.concat([timeline.select("service", has_rows=True), events.select("service", has_rows=False)])
+        .drop_nulls("service")
+        .group_by("service")
+        .agg(pl.col("has_rows").any())
+    )
     label = pl.format("{}  <span style='color:#8a8f98;font-size:10px'>{}</span>", "lane", "source")
     return (
         named.join(usual_source, on="service", how="left")
         .with_columns(html_text(pl.col("service")).alias("lane"), html_text(pl.col("source")).alias("source"))
         .sort(["source", "lane"], nulls_last=True)
-        .select("lane", label.fill_null(pl.col("lane")).alias("label"), "source")
+        .select("lane", label.fill_null(pl.col("lane")).alias("label"), "source", "has_rows")
     )
 
 

@@ -83,7 +83,7 @@ def axis_title(tz: str, axis_tz: str) -> str:
 
 
 def title_and_subtitle(
-    rows: pl.DataFrame, lanes: pl.DataFrame, tz: str, title: str | None
+    rows: pl.DataFrame, lanes: pl.DataFrame, tz: str, title: str | None, *, quiet_left_out: int
 ) -> dict[str, object]:
     """The title (escaped) and a subtitle with the rows' span in the report zone and their count."""
     heading = escaped(title or "Incident timeline")
@@ -95,10 +95,16 @@ def title_and_subtitle(
         span_ms = (last - first) // timedelta(milliseconds=1)
         duration = pl.select(duration_text(pl.lit(span_ms))).item()
         services = lanes.filter(~pl.col("lane").str.contains("<", literal=True)).height
-        subtitle = (
-            f"{_span_text(first, last, tz)} ({duration}) · {rows.height} timeline rows · {services} services"
-        )
+        counts = f"{_count(rows.height, 'timeline row')} · {_count(services, 'service')}"
+        span = _span_text(first, last, tz) + (f" ({duration})" if last > first else "")
+        subtitle = f"{span} · {counts}"
+        if quiet_left_out:
+            subtitle += f" (and {quiet_left_out} without timeline rows, not shown)"
     return {"text": heading, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _span_text(first: datetime, last: datetime, tz: str) -> str:
@@ -112,6 +118,8 @@ def _span_text(first: datetime, last: datetime, tz: str) -> str:
         end.dt.strftime("%Y-%m-%d %H:%M:%S %Z").alias("end_full"),
         start.dt.strftime("%Z").alias("zone"),
     ).row(0, named=True)
+    if first == last:
+        return f"{texts['start_clock']} {texts['zone']}"
     if texts["start_day"] == texts["end_day"]:
         return f"{texts['start_clock']} – {texts['end_clock']}"
     return f"{texts['start_clock']} {texts['zone']} – {texts['end_full']}"

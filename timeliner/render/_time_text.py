@@ -14,6 +14,9 @@ import polars as pl
 
 from timeliner.errors import TimezoneError
 
+# Zones change their offset at most twice within this time (Morocco's Ramadan pause is ~30 days).
+MIN_TIME_BETWEEN_CLOCK_CHANGES = timedelta(days=20)
+
 
 def check_zone(tz: str) -> ZoneInfo:
     """Return the IANA zone ``tz`` or raise :class:`TimezoneError` naming it."""
@@ -78,18 +81,31 @@ class ZoneState:
         return f"{self.abbreviation} (UTC{self.offset})" if self.abbreviation else self.name
 
 
-def zone_states(instants: list[datetime], zone: ZoneInfo) -> list[ZoneState]:
-    """The offsets the zone used over ``instants`` (sorted, UTC) and the clock changes between them."""
+def zone_states(instants: pl.Series, zone: ZoneInfo) -> list[ZoneState]:
+    """The offsets ``zone`` used at ``instants`` (UTC) in time order, and the clock changes between them.
+
+    Only changes between two consecutive instants with different offsets are seen: a pair of
+    changes inside a long quiet stretch is not (see :func:`may_hide_clock_changes`).
+    """
+    utc = instants.drop_nulls().sort().dt.replace_time_zone(None)
+    local = instants.drop_nulls().sort().dt.convert_time_zone(zone.key)
+    frame = pl.DataFrame({"utc": utc, "offset": (local.dt.replace_time_zone(None) - utc).dt.total_minutes()})
+    starts = frame.with_columns(before=pl.col("utc").shift(1)).filter(
+        pl.col("offset") != pl.col("offset").shift(1).fill_null(pl.col("offset") + 1)
+    )
     states: list[ZoneState] = []
-    previous: datetime | None = None
-    for instant in instants:
-        if previous is not None and _offset(instant, zone) != _offset(previous, zone):
-            states[-1] = replace(states[-1], until=_clock_change(previous, instant, zone))
-        if not states or states[-1].until is not None:
-            minutes = int(_offset(instant, zone).total_seconds()) // 60
-            states.append(ZoneState(_abbreviation(instant, zone), minutes, None))
-        previous = instant
+    for begin, offset, before in starts.iter_rows():  # one iteration per offset change: a handful
+        instant = begin.replace(tzinfo=UTC)
+        if states:
+            states[-1] = replace(states[-1], until=_clock_change(before.replace(tzinfo=UTC), instant, zone))
+        states.append(ZoneState(_abbreviation(instant, zone), offset, None))
     return states
+
+
+def may_hide_clock_changes(instants: pl.Series) -> bool:
+    """Whether two consecutive instants are far enough apart for clocks to change twice between them."""
+    longest = instants.drop_nulls().sort().diff().max()
+    return isinstance(longest, timedelta) and longest > MIN_TIME_BETWEEN_CLOCK_CHANGES
 
 
 def clock_change_text(before: ZoneState, after: ZoneState, zone: ZoneInfo) -> str:

@@ -77,15 +77,16 @@ def gantt(
     seen = data.events_view(events)
     instants = pl.concat([rows["start"], rows["end"], seen["ts"]])
     axis_tz = tz if data.single_offset(instants, tz) else "UTC"
-    lanes = data.lanes(rows, seen)
+    lanes, quiet_left_out = data.lanes(rows, seen)
     figure = go.Figure()
-    _add_coverage(figure, data.log_coverage(seen, axis_tz=axis_tz))
+    coverage = data.log_coverage(seen, axis_tz=axis_tz).filter(pl.col("lane").is_in(lanes["lane"].implode()))
+    _add_coverage(figure, coverage)
     _add_marks(figure, data.timeline_marks(rows, tz=tz, axis_tz=axis_tz))
     if not seen.is_empty():
         _add_rate_strip(figure, data.events_per_minute(seen, axis_tz=axis_tz))
     figure.update_layout(
         layout.base_layout(lanes, strip=not seen.is_empty(), axis_title=layout.axis_title(tz, axis_tz)),
-        title=layout.title_and_subtitle(rows, lanes, tz, title),
+        title=layout.title_and_subtitle(rows, lanes, tz, title, quiet_left_out=quiet_left_out),
         shapes=layout.lane_bands(lanes)
         + layout.annotation_lines(rows, axis_tz, colour=KIND_STYLES["annotation"].colour),
     )

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -49,6 +48,7 @@ from timeliner.render._time_text import (
     check_zone,
     clock_change_text,
     duration_text,
+    may_hide_clock_changes,
     span_milliseconds,
     zone_states,
 )
@@ -92,8 +92,12 @@ def to_markdown(timeline: pl.DataFrame, tz: str = "UTC", *, title: str = "Timeli
     zone = check_zone(tz)
     rows = conform_timeline(timeline).with_columns(pl.col("end").fill_null(pl.col("start")))
     heading = pl.select(markdown_text(pl.lit(title))).item()
-    states = zone_states(_sorted_instants(rows), zone)
-    parts = [f"## {heading}", _zone_sentence(tz, states, zone)]
+    instants = pl.concat([rows["start"], rows["end"]])
+    states = zone_states(instants, zone)
+    parts = [
+        f"## {heading}",
+        _zone_sentence(tz, states, zone, every_change_seen=not may_hide_clock_changes(instants)),
+    ]
     if rows.is_empty():
         parts.append("No timeline rows were detected.")
     for date, day in (
@@ -112,17 +116,17 @@ def write_timeline_markdown(
     write_text_atomically(path, to_markdown(timeline, tz, title=title))
 
 
-def _sorted_instants(rows: pl.DataFrame) -> list[datetime]:
-    return pl.concat([rows["start"], rows["end"]]).sort().to_list()
-
-
-def _zone_sentence(tz: str, states: list[ZoneState], zone: ZoneInfo) -> str:
+def _zone_sentence(tz: str, states: list[ZoneState], zone: ZoneInfo, *, every_change_seen: bool) -> str:
     if not states:
         return f"All times {tz}."
     if len(states) == 1:
         return "All times UTC." if tz == "UTC" else f"All times {tz} ({states[0].label()})."
+    marked = f"All times {tz}, each marked with its zone: "
+    if not every_change_seen or len(states) > 3:
+        # Over months the list of clock changes would be long (or incomplete): name the zones only.
+        return marked + " or ".join(dict.fromkeys(state.described() for state in states)) + "."
     changes = [clock_change_text(before, after, zone) for before, after in itertools.pairwise(states)]
-    return f"All times {tz}, each marked with its zone: " + "; then ".join(changes) + "."
+    return marked + "; then ".join(changes) + "."
 
 
 def _table_rows(rows: pl.DataFrame, tz: str, *, mark_zone: bool) -> pl.DataFrame:
