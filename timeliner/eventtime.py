@@ -15,7 +15,6 @@ two is reported: it is the file's real zone offset. Yearless rows get their year
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,43 +30,7 @@ from timeliner.timeparse._years import (
     with_year,
     year_steps,
 )
-
-
-@dataclass
-class TimeReport:
-    """How one file's events got their instants (the ``time`` entry of a file in summary.json)."""
-
-    path: str = field(default="", repr=False)
-    events_with_offset: int = 0  # the text fixed the instant (offset, Z, epoch, UTC by format)
-    events_by_abbreviation: int = 0
-    events_localized: int = 0
-    basis: dict[str, int] = field(default_factory=dict)  # events per ts_basis
-    zone: str | None = None  # zone used for zone-less text, if any was needed
-    zone_reason: str | None = None
-    zone_assumed: bool = False  # True when nobody said which zone: UTC by default
-    dst_repeat_first_pass: int = 0
-    dst_repeat_second_pass: int = 0
-    first_ambiguous_line: int | None = None
-    dst_nonexistent: int = 0
-    first_nonexistent_line: int | None = None
-    abbreviations: list[dict[str, Any]] = field(default_factory=list)
-    unknown_abbreviations: dict[str, int] = field(default_factory=dict)
-    year: int | None = None  # for yearless formats: the year of the first event
-    year_reason: str | None = None
-    year_inferred: bool = False
-    years: list[int] = field(default_factory=list)
-    feb29_moved: int = 0  # "Feb 29" rows that fell in a non-leap year (read as Mar 1)
-    second_clock: dict[str, Any] = field(default_factory=dict)  # local stamp vs instant, same rows
-    skew: str | None = None  # applied to this file's clock
-    skew_reason: str | None = None
-    skew_estimates: list[dict[str, Any]] = field(default_factory=list)
-    skew_delta: timedelta | None = field(default=None, repr=False)  # the applied skew, for re-placing
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("path")
-        out.pop("skew_delta")
-        return {k: v for k, v in out.items() if v not in (None, 0, False, [], {})}
+from timeliner.timereport import TimeReport
 
 
 def resolve_times(

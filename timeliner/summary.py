@@ -42,6 +42,8 @@ def _settings(settings: Settings) -> dict[str, Any]:
         "tz": settings.tz or "UTC (default)",
         "source_tz": [f"{g}={z}" for g, z in settings.source_tz],
         "year": settings.year,
+        "abbrev": [f"{a}={m}" for a, m in settings.abbrevs],
+        "skew": [f"{g}={d}" for g, d in settings.skew],
         "report_tz": settings.report_tz,
         "restart_window_s": settings.restart_window.total_seconds(),
         "restart_min": settings.restart_min,
@@ -94,31 +96,8 @@ def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
 
 
 def assumptions(files: list[FileReport]) -> list[str]:
-    """One plain sentence per assumption made, for the summary and the console."""
-    out = []
-    for f in files:
-        t = f.time
-        if t is None:
-            continue
-        if t.events_localized:
-            how = "ASSUMED" if t.zone_assumed else "read"
-            out.append(
-                f"{f.path}: {t.events_localized} event(s) had no zone in the text; {how} as {t.zone} ({t.zone_reason})"
-            )
-        if t.dst_repeat_second_pass or t.dst_repeat_first_pass:
-            out.append(
-                f"{f.path}: {t.dst_repeat_first_pass + t.dst_repeat_second_pass} local time(s) fall in the DST "
-                f"fall-back hour of {t.zone}; resolved by file order ({t.dst_repeat_first_pass} first pass, "
-                f"{t.dst_repeat_second_pass} repeat)"
-            )
-        if t.dst_nonexistent:
-            out.append(
-                f"{f.path}:{t.first_nonexistent_line}: {t.dst_nonexistent} local time(s) never existed in {t.zone} "
-                "(spring-forward gap); read with the offset in force before the gap — check this source's zone"
-            )
-        if t.year is not None:
-            out.append(f"{f.path}: timestamps have no year; first event taken as {t.year} ({t.year_reason})")
-    return out
+    """One plain sentence per assumption made, for the summary and the console (see TimeReport.sentences)."""
+    return [sentence for f in files if f.time is not None for sentence in f.time.sentences(f.path)]
 
 
 def write_summary(summary: dict[str, Any], path: Path) -> None:
