@@ -79,29 +79,41 @@ def test_start_lines_close_together_merge_unless_their_pids_differ() -> None:
     assert restarts([start(0, pid="81"), start(3, pid="81")]).height == 1
 
 
+def daemon(pid: str, lines: int = 20, every: float = 60 / 19) -> list[dict[str, Any]]:
+    """A settled process: ``lines`` lines, by default 20 over exactly 60 s (pid_min_events, pid_min_life)."""
+    return [ev(i * every, "working", pid=pid) for i in range(lines)]
+
+
 def test_a_new_pid_is_a_start_even_without_banner() -> None:
-    events = [
-        ev(0, "working", pid="100"),
-        ev(5, "working", pid="100"),
-        ev(60, "hello again", pid="200"),
-        ev(61, "x", pid="200"),
-    ]
-    rows = restarts(events)
+    rows = restarts([*daemon("100"), ev(120, "hello again", pid="200"), ev(121, "x", pid="200")])
     assert rows.select("start", "end", "evidence", "summary").rows() == [
-        (at(60), at(60), "app.log:3", "svc started a new process (pid 200).")
+        (at(120), at(120), "app.log:21", "svc started a new process (pid 200).")
     ]
+
+
+def test_a_new_pid_counts_only_after_a_settled_process() -> None:
+    assert restarts([*daemon("100", lines=19, every=60 / 18), ev(120, "x", pid="200")]).height == 0
+    assert restarts([*daemon("100", every=59 / 19), ev(120, "x", pid="200")]).height == 0
+
+
+def test_per_connection_forks_are_not_restarts() -> None:
+    # sshd in syslog: every connection is a new short-lived pid, one after the other.
+    events = [
+        ev(t * 30 + i, "Failed password for root", pid=str(1000 + t)) for t in range(20) for i in range(5)
+    ]
+    assert restarts(events).height == 0
 
 
 def test_new_pid_and_its_banner_are_one_boot() -> None:
     events = [
-        ev(0, "working", pid="100"),
-        ev(60, "  .   ____ (banner)", pid="200"),
-        start(61, pid="200"),
-        ready(69, pid="200"),
+        *daemon("100"),
+        ev(120, "  .   ____ (banner)", pid="200"),
+        start(121, pid="200"),
+        ready(129, pid="200"),
     ]
     rows = restarts(events)
     assert rows.select("start", "end", "evidence").rows() == [
-        (at(60), at(69), "app.log:2;app.log:3;app.log:4")
+        (at(120), at(129), "app.log:21;app.log:22;app.log:23")
     ]
     assert rows["summary"].to_list() == ["svc started and was ready after 9 s."]
 

@@ -36,6 +36,8 @@ class DetectConfig:
     restart_min: int = 2  # restarts in one chain that make a storm
     boot_window: timedelta = timedelta(minutes=5)  # a ready line this soon after a start belongs to its boot
     start_merge: timedelta = timedelta(seconds=10)  # start lines this close (no ready between) are one boot
+    pid_min_events: int = 20  # a pid change is a restart only after a process that logged this many lines ...
+    pid_min_life: timedelta = timedelta(minutes=1)  # ... over at least this long (not a per-connection fork)
     # grouping of point events of one service into one row (chained: each within the window of the last)
     interruption_group: timedelta = timedelta(seconds=5)
     crash_group: timedelta = timedelta(seconds=5)
@@ -44,7 +46,7 @@ class DetectConfig:
     gap_min: timedelta = timedelta(minutes=10)  # never report a silence shorter than this
     gap_factor: float = 10.0  # ... nor shorter than this many times the 95th percentile pause
     gap_recurring: int = 3  # pauses that happen this many times are part of the rhythm ...
-    gap_recurring_margin: float = 1.5  # ... so a gap must exceed the longest such pause by this factor
+    gap_recurring_margin: float = 2.0  # ... so a gap must be this many times longer than such a pause
     gap_min_events: int = 20  # a source with fewer events has no learnable rhythm: no gap rows
     gap_include_idle: bool = False  # count silence during the source's usual idle hours (nights) too
     idle_hour_share: float = 0.05  # an hour of day is idle if it holds < 5 % of an average hour's events

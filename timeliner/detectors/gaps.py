@@ -8,9 +8,9 @@ gap rows. Otherwise a pause is a gap when it is longer than the threshold
 
 * ``gap_min`` (10 min): nothing shorter is ever a gap;
 * ``p95``: the 95th percentile of the stream's pauses, times ``gap_factor`` (10) — the usual pause;
-* ``recurring``: the ``gap_recurring``-th (3rd) longest pause, times ``gap_recurring_margin`` (1.5).
+* ``recurring``: the ``gap_recurring``-th (3rd) longest pause, times ``gap_recurring_margin`` (2).
   A pause length that occurs at least three times is part of the rhythm, not an outage: an access
-  log sampled one minute per hour pauses ~59 min every hour, so only a silence beyond ~89 min counts.
+  log sampled one minute per hour pauses ~59 min every hour, so only a silence beyond ~2 h counts.
   (Pauses are measured after discounting idle hours, below, so nights do not inflate it.)
 
 Nights: when a stream spans at least ``idle_learn_span`` (2 days), its *idle hours* are learned —

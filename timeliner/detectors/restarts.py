@@ -4,8 +4,10 @@ Boot markers of a service, in time order, are:
 
 * **start** — an event of kind ``start`` (a banner such as ``Starting App ... with PID 81``), or the
   first event of a *new process*: a ``pid`` of the service first seen after every earlier pid of
-  that service was last seen (lifetimes that do not overlap: the old process is gone). Worker pools
-  whose pids interleave are therefore not restarts, and the first pid of a service is not either;
+  that service was last seen (lifetimes that do not overlap: the old process is gone), when the pid
+  that logged last before it was a settled daemon — at least ``pid_min_events`` (20) lines over at
+  least ``pid_min_life`` (1 min). Worker pools whose pids interleave, per-connection forks (``sshd``,
+  ``ftpd``, ``su`` in syslog) and the first pid of a service are therefore not restarts;
 * **ready** — an event of kind ``ready`` (``Started App in 8.4 seconds``);
 * **end** — an event of kind ``stop`` or ``crash``; it belongs to no boot but closes the current one.
 
@@ -31,21 +33,33 @@ from timeliner.detectors.evidence import as_rows, durations_text, evidence_text
 _NO_PID = "\x00"  # stands for "unknown pid" in forward-filled columns, where null means "no marker yet"
 
 
-def new_process_rows(events: pl.DataFrame) -> pl.Series:
+def new_process_rows(events: pl.DataFrame, cfg: DetectConfig) -> pl.Series:
     """``_row`` of the first event of every new process (see the module docstring)."""
     procs = (
         events.filter(pl.col("pid").is_not_null())
         .group_by("service", "pid")
-        .agg(first=pl.col("ts").min(), last=pl.col("ts").max(), first_row=pl.col("_row").min())
+        .agg(
+            first=pl.col("ts").min(), last=pl.col("ts").max(), first_row=pl.col("_row").min(), lines=pl.len()
+        )
         .sort("service", "first", "first_row")
-        .with_columns(before=pl.col("last").cum_max().shift(1).over("service"))
     )
-    return procs.filter(pl.col("before").is_not_null() & (pl.col("first") > pl.col("before")))["first_row"]
+    # The process that logged last before this one, and whether it was a long-lived daemon.
+    settled = (pl.col("lines") >= cfg.pid_min_events) & (pl.col("last") - pl.col("first") >= cfg.pid_min_life)
+    procs = procs.with_columns(
+        before=pl.col("last").cum_max().shift(1).over("service"),
+        previous_settled=pl.when(pl.col("last") == pl.col("last").cum_max())
+        .then(settled)
+        .forward_fill()
+        .shift(1)
+        .over("service"),
+    )
+    fresh = pl.col("before").is_not_null() & (pl.col("first") > pl.col("before")) & pl.col("previous_settled")
+    return procs.filter(fresh.fill_null(False))["first_row"]
 
 
 def find_boots(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """Boots of every service: service, start, end, ready (null if none), pid, first_row, refs, new_process."""
-    markers = _markers(events)
+    markers = _markers(events, cfg)
     by = ["service"]
     last_open = pl.when("is_open").then(pl.col("_row")).shift(1).forward_fill().over(by)
     open_ts = pl.when("is_open").then(pl.col("ts")).shift(1).forward_fill().over(by)
@@ -83,8 +97,8 @@ def find_boots(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     )
 
 
-def _markers(events: pl.DataFrame) -> pl.DataFrame:
-    fresh = new_process_rows(events)
+def _markers(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
+    fresh = new_process_rows(events, cfg)
     kind = pl.col("kind")
     frame = events.with_columns(new_process=pl.col("_row").is_in(fresh.implode()))
     frame = frame.with_columns(
