@@ -5,10 +5,15 @@ fails if a module in this package is not imported here.
 """
 
 from timeliner.parsers import (  # noqa: F401  (imported to register their formats)
+    cloudwatch_insights,
     cloudwatch_json,
+    cloudwatch_s3,
+    cloudwatch_subscription,
     log4j,
     python_logging,
+    sentry_csv,
     sentry_json,
+    sentry_payload,
     syslog,
 )
 from timeliner.parsers._registry import (

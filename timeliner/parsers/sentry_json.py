@@ -1,7 +1,8 @@
 """Sentry web-API event JSON: event lists and single event details.
 
-Reads ``GET /api/0/projects/{org}/{project}/events/`` (a JSON array, newest first) and the
-event detail shape (one object)::
+Reads ``GET /api/0/projects/{org}/{project}/events/`` and ``/issues/{id}/events/`` (a JSON
+array, newest first; several pages may be saved one after another) and the event detail
+shape (``.../events/latest/``, one object)::
 
     [{"eventID": "9fac2ceed9344f2bbfdd1fdacb0ed9b1", "title": "InterruptedException: ...",
       "dateCreated": "2020-09-11T17:46:36Z", "dateReceived": "2020-09-11T17:46:37.120Z",
@@ -9,9 +10,11 @@ event detail shape (one object)::
 
 ``dateCreated`` is when the event happened (the SDK's timestamp) and is the event time;
 ``dateReceived`` (server receipt, sometimes hours later for replayed events) is kept as
-``received_ts``. A date without a zone is UTC, as Sentry defines. Service = the project
-(``project`` / ``projectSlug`` field, a ``project`` tag, else the file name); host = the
-``server_name`` tag; level = the ``level`` field or tag. A record is one unit.
+``received_ts``. A date without a zone is UTC, as Sentry defines. The message is the title,
+then the logged message of a message event and the rest of an exception chain. Identity
+(project slug / release app / file name; host = ``server_name``) as in
+:mod:`timeliner.parsers._sentry`. A record is one unit; a damaged event in an otherwise good
+list is rejected and the others are kept.
 """
 
 from __future__ import annotations
@@ -21,85 +24,47 @@ from typing import Any
 
 import polars as pl
 
-from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._json import load_documents, records_under, split_records
+from timeliner.parsers._json_records import REJECT_COLUMNS, read_records
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sentry import event_row, rows_to_events
 from timeliner.sources import SourceFile
 
-_SNIFF = re.compile(r'"(eventID|event_id)"\s*:.*"dateCreated"|"dateCreated"\s*:.*"(eventID|groupID)"', re.DOTALL)
+_SNIFF = re.compile(
+    r'"eventID"\s*:.*"dateCreated"\s*:|"dateCreated"\s*:.*"(?:eventID|groupID)"\s*:', re.DOTALL
+)
+_CAMEL_ID = re.compile(r'"(?:eventID|groupID|projectID)"\s*:')
 
 
 def sniff(head: str) -> float:
-    return 0.95 if _SNIFF.search(head) else 0.0
+    if _SNIFF.search(head):
+        return 0.97
+    # A large first event can push dateCreated past the sniffed head; the camelCase ids are
+    # the API's own spelling (SDK payloads and stored JSON write event_id).
+    return 0.6 if _CAMEL_ID.search(head) and '"dateCreated"' not in head else 0.0
 
 
-def _tags(record: dict[str, Any]) -> dict[str, str]:
-    """Tags as a dict, whatever shape they came in: {k: v}, [[k, v]], or [{key, value}]."""
-    tags = record.get("tags") or {}
-    if isinstance(tags, dict):
-        return {str(k): str(v) for k, v in tags.items()}
-    out: dict[str, str] = {}
-    for tag in tags if isinstance(tags, list) else []:
-        if isinstance(tag, dict) and "key" in tag:
-            out[str(tag["key"])] = str(tag.get("value"))
-        elif isinstance(tag, list | tuple) and len(tag) == 2:
-            out[str(tag[0])] = str(tag[1])
-    return out
-
-
-def _project(record: dict[str, Any], tags: dict[str, str]) -> str | None:
-    project = record.get("project") or record.get("projectSlug") or tags.get("project")
-    if isinstance(project, dict):
-        project = project.get("slug") or project.get("name")
-    return str(project) if project else None
-
-
-def _row(record: dict[str, Any]) -> dict[str, Any]:
-    tags = _tags(record)
-    title = str(record.get("title") or "")
-    message = str(record.get("message") or "")
-    text = title if not message or message == title else (f"{title}\n{message}" if title else message)
-    return {
-        "line": record["_line"],
-        "ts_raw": str(record["dateCreated"]),
-        "received_raw": record.get("dateReceived"),
-        "message": text or str(record.get("culprit") or "(no title)"),
-        "level_raw": record.get("level") or tags.get("level"),
-        "project": _project(record, tags),
-        "host": tags.get("server_name"),
-        "request_id": tags.get("trace") or tags.get("request_id"),
-        "group": str(record["projectID"]) if record.get("projectID") else None,
-        "instance": tags.get("release") or (record.get("release") or {}).get("version")
-        if isinstance(record.get("release"), dict | None)
-        else str(record.get("release")),
-    }
-
-
-def _utc(text: pl.Expr) -> pl.Expr:
-    # Sentry dates are UTC; a few SDKs (Elixir) omit the zone, which Sentry itself reads as UTC.
-    return pl.coalesce(timeparse.iso_to_utc(text), timeparse.iso_to_local(text).dt.replace_time_zone("UTC"))
+def _is_event(obj: Any) -> bool:
+    return isinstance(obj, dict) and "dateCreated" in obj and ("eventID" in obj or "id" in obj)
 
 
 def parse(source: SourceFile) -> ParseResult:
-    records = records_under(load_documents(source.text, source.path), ("data", "events", "results"))
-    kept, rejects = split_records(records, ("dateCreated",))
-    rows = pl.from_dicts([_row(r) for r in kept], infer_schema_length=None) if kept else pl.DataFrame()
-    if rows.is_empty():
-        events = pl.DataFrame({"line": [], "message": []}, schema={"line": pl.Int64, "message": pl.String})
-        return ParseResult(events=events, rejects=rejects, units=len(records), unit="record")
-    events = rows.with_columns(
-        ts_utc=_utc(pl.col("ts_raw")),
-        ts_basis=pl.when(timeparse.has_offset(pl.col("ts_raw"))).then(pl.lit("offset")).otherwise(pl.lit("utc-by-format")),
-        received_ts=_utc(pl.col("received_raw").cast(pl.String)),
-        service=pl.col("project").fill_null(service_from_path(source.path)),
+    """Parse one file of Sentry web-API events."""
+    found = read_records(
+        source,
+        keys=("data", "events", "results"),
+        is_record=_is_event,
+        record_hint=r'"eventID"\s*:|"dateCreated"\s*:',
+        what="event",
     )
-    bad = events.filter(pl.col("ts_utc").is_null())
-    if bad.height:
-        bad_rows = bad.select("line", pl.lit("dateCreated is not a valid date/time").alias("reason"), pl.col("ts_raw").alias("text"))
-        rejects = pl.concat([rejects, bad_rows])
-        events = events.filter(pl.col("ts_utc").is_not_null())
-    return ParseResult(events=events, rejects=rejects, units=len(records), unit="record")
+    fallback = service_from_path(source.path)
+    rows = [
+        event_row(r, time=r.get("dateCreated"), received=r.get("dateReceived"), fallback=fallback)
+        for r in found.records
+    ]
+    events, bad = rows_to_events(rows, "dateCreated")
+    rejects = pl.concat([found.rejects, bad.cast(REJECT_COLUMNS)]).sort("line")
+    return ParseResult(events=events, rejects=rejects, units=found.units, unit="record", notes=found.notes)
 
 
 FORMAT = register(

@@ -1,0 +1,106 @@
+"""What every CloudWatch Logs export shares: who emitted a line, its level, its clean message.
+
+Service identity comes from the log stream name, the most specific emitter CloudWatch knows:
+
+* ECS/Fargate (awslogs driver) ``<prefix>/<container>/<task id>`` → service ``<prefix>/<container>``,
+  instance = the task id (a new task is a new stream: evidence of a replacement);
+* Lambda ``YYYY/MM/DD/[<version>]<32 hex>`` (one stream per execution environment) → service =
+  the function, from the log group ``/aws/lambda/<function>`` when the export names it, else
+  the file name; instance = the stream;
+* EKS control plane and similar ``<component>-<32 hex>`` → service ``<component>``, instance = the hex;
+* anything else → the stream name itself.
+
+The log group goes to ``group``. Messages lose the newline the agent read with them, and CRLF
+inside multi-line messages becomes LF.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from timeliner import timeparse
+from timeliner.parsers._lambda import lambda_fields
+
+ECS_STREAM = r"^(?<svc>.+)/(?<task>[0-9a-f]{32})$"
+# "/" may come back as "-" from tools that flatten stream names into S3 keys or file names.
+LAMBDA_STREAM = r"^\d{4}[/-]\d{2}[/-]\d{2}[/-]\[[^\]]*\][0-9A-Za-z]+$"
+SUFFIXED_STREAM = r"^(?<svc>.+?)[-_](?<inst>[0-9a-f]{32})$"
+LAMBDA_GROUP = r"^/aws/lambda/(.+)$"
+# A level word near the start of the message (the application's own layout), or PostgreSQL's
+# "...:[pid]:ERROR:  ..." prefix (RDS/Aurora log groups).
+_LEVEL = r"^(?:\S+\s+){0,3}?\[?(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL)\]?(?:\b|:)"
+_PG_LEVEL = r":(WARNING|ERROR|FATAL|PANIC):\s\s"
+
+
+def clean_message(message: pl.Expr) -> pl.Expr:
+    """The message without the agent's line ending; CRLF inside it becomes LF."""
+    return message.fill_null("").str.replace_all("\r\n", "\n", literal=True).str.strip_chars_end("\r\n")
+
+
+def message_level(message: pl.Expr) -> pl.Expr:
+    """The level an application wrote into its own line, if it wrote one near the start."""
+    return pl.coalesce(message.str.extract(_LEVEL, 1), message.str.extract(_PG_LEVEL, 1))
+
+
+def stream_identity(
+    stream: pl.Expr, group: pl.Expr, *, fallback: str, fallback_instance: str | None
+) -> dict[str, pl.Expr]:
+    """Expressions ``service``, ``instance`` and ``group`` from a stream and a log group column."""
+    ecs = stream.str.extract_groups(ECS_STREAM)
+    suffixed = stream.str.extract_groups(SUFFIXED_STREAM)
+    is_lambda = stream.str.contains(LAMBDA_STREAM)
+    function = group.str.extract(LAMBDA_GROUP, 1)
+    service = pl.coalesce(
+        ecs.struct.field("svc"),
+        pl.when(is_lambda).then(pl.coalesce(function, pl.lit(fallback))),
+        suffixed.struct.field("svc"),
+        stream,
+        function,
+        group,
+        pl.lit(fallback),
+    )
+    instance = pl.coalesce(
+        ecs.struct.field("task"),
+        pl.when(is_lambda).then(stream),
+        suffixed.struct.field("inst"),
+        pl.lit(fallback_instance, dtype=pl.String),
+    )
+    return {"service": service, "instance": instance, "group": group}
+
+
+def log_events(
+    frame: pl.DataFrame, *, fallback: str, fallback_instance: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """CloudWatch log records → (partial events, rejects).
+
+    ``frame`` has String columns ``timestamp`` (epoch ms), ``message``, ``ingestionTime``,
+    ``stream``, ``group`` and ``_line``. A record whose timestamp is missing or not a whole
+    number of milliseconds is rejected.
+    """
+    millis = pl.col("timestamp").str.strip_chars().cast(pl.Int64, strict=False)
+    checked = frame.with_columns(_ms=millis, _received=pl.col("ingestionTime").cast(pl.Int64, strict=False))
+    bad = checked.filter(pl.col("_ms").is_null())
+    rejects = bad.select(
+        line="_line",
+        reason=pl.when(pl.col("timestamp").is_null())
+        .then(pl.lit("log event has no timestamp"))
+        .otherwise(pl.format("timestamp {} is not epoch milliseconds", pl.col("timestamp"))),
+        text=pl.col("message").fill_null(""),
+    )
+    message = clean_message(pl.col("message"))
+    lam = lambda_fields(message)
+    who = stream_identity(
+        pl.col("stream"), pl.col("group"), fallback=fallback, fallback_instance=fallback_instance
+    )
+    events = checked.filter(pl.col("_ms").is_not_null()).select(
+        line="_line",
+        ts_raw="timestamp",
+        ts_utc=timeparse.epoch_to_utc(pl.col("_ms"), "ms"),
+        ts_basis=pl.lit("epoch-ms"),
+        received_ts=timeparse.epoch_to_utc(pl.col("_received"), "ms"),
+        message=lam["message"],
+        level_raw=pl.coalesce(lam["level_raw"], message_level(lam["message"])),
+        request_id=lam["request_id"],
+        **who,
+    )
+    return events, rejects
