@@ -9,6 +9,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     cloudwatch_json,
     cloudwatch_s3,
     cloudwatch_subscription,
+    jsonlines,
     log4j,
     python_logging,
     sentry_csv,
