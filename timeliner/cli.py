@@ -137,6 +137,31 @@ def _duration(text: object, option: str) -> timedelta:
 
 
 @app.command()
+def report(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="A build's --out folder, or INPUT files/folders. Default: sample_logs/"),
+    ] = None,
+    report_tz: Annotated[
+        str | None, typer.Option(help="Zone for the times. Default: the build's, else UTC.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    html: Annotated[bool, typer.Option("--html", help="A standalone HTML page instead of Markdown.")] = False,
+    annotations: Annotated[Path | None, typer.Option(help="CSV/TOML of human milestones to merge.")] = None,
+) -> None:
+    """Write the post-mortem Timeline section (Markdown or HTML) from a build folder or from inputs."""
+    from timeliner.report_command import run_report
+
+    _guard(
+        lambda: run_report(
+            sources or [DEFAULT_INPUT], report_tz=report_tz, out=out, html=html, annotations=annotations
+        )
+    )
+
+
+@app.command()
 def formats() -> None:
     """List the input formats timeliner reads, with an example of each."""
     from timeliner.parsers import all_formats
