@@ -11,6 +11,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     cloudwatch_subscription,
     jsonlines,
     log4j,
+    logfmt,
     python_logging,
     sentry_csv,
     sentry_json,
