@@ -174,6 +174,8 @@ def test_events_per_minute_strip_and_log_coverage() -> None:
     assert list(per_minute.y) == [3, 2]
     assert list(errors.y) == [1, 0]
     assert per_minute.yaxis == "y2" and per_minute.showlegend is False
+    assert per_minute.hovertext[0] == "2022-03-01 13:14 CET (minute) · events: 3 · errors: 1"
+    assert figure.layout.yaxis2.title.text == "per min"
     (coverage,) = traces_named(figure, "logs present")
     spans = dict(zip(coverage.y, zip(coverage.base, coverage.x, strict=True), strict=True))
     assert spans["worker"] == ("2022-03-01 13:14:30.000", 91_000.0)
@@ -301,3 +303,24 @@ def test_up_to_the_limit_quiet_services_keep_their_lane() -> None:
     quiet = events(*((utc(9, 0), f"quiet-{n:02d}", "syslog", "info") for n in range(29)))
     figure = gantt(timeline(row(utc(9, 0))), quiet)
     assert len(figure.layout.yaxis.categoryarray) == 30
+
+
+def test_over_days_the_strip_counts_per_quarter_hour_so_bars_stay_visible() -> None:
+    # 3 days = 4,320 minutes or 864 five-minute bins: more than 600 bars, so 15-minute bins (288).
+    spread = events(
+        (utc(0, 7, day=1), "api", "log4j", "info"),
+        (utc(0, 14, day=1), "api", "log4j", "error"),
+        (utc(0, 16, day=1), "api", "log4j", "info"),
+        (utc(0, 0, day=4), "api", "log4j", "info"),
+    )
+    figure = gantt(timeline(row(utc(0, 7, day=1))), spread, tz="Asia/Kathmandu")  # UTC+05:45
+    (per_bin,) = traces_named(figure, "events per 15 minutes")
+    # 00:07 UTC is 05:52 in Kathmandu: its quarter hour starts at 05:45 on the local clock.
+    assert list(per_bin.x) == [
+        "2022-03-01 05:45:00.000",
+        "2022-03-01 06:00:00.000",
+        "2022-03-04 05:45:00.000",
+    ]
+    assert list(per_bin.y) == [2, 1, 1]
+    assert per_bin.width == 900_000
+    assert figure.layout.yaxis2.title.text == "per 15 min"

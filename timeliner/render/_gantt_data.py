@@ -9,6 +9,9 @@ so a service cannot collide with them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import polars as pl
 
 from timeliner.render._evidence import short_evidence
@@ -189,21 +192,51 @@ def events_view(events: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
-def events_per_minute(events: pl.DataFrame, *, axis_tz: str) -> pl.DataFrame:
-    """Events and errors per UTC minute: ``x`` (minute start on the axis), ``events, errors, hover``."""
-    minute = pl.col("minute")
+@dataclass(frozen=True)
+class RateBin:
+    """One bar of the event-rate strip: a polars duration and how to name it."""
+
+    every: str  # "5m"
+    seconds: int
+    name: str  # "5 minutes", for trace names and hover
+    short: str  # "5 min", for the strip's axis title
+
+
+# The smallest bin that keeps the strip under RATE_BAR_LIMIT bars is used, so that bars stay visible.
+RATE_BINS = (
+    RateBin("1m", 60, "minute", "min"),
+    RateBin("5m", 300, "5 minutes", "5 min"),
+    RateBin("15m", 900, "15 minutes", "15 min"),
+    RateBin("1h", 3_600, "hour", "h"),
+    RateBin("6h", 21_600, "6 hours", "6 h"),
+    RateBin("1d", 86_400, "day", "day"),
+    RateBin("7d", 604_800, "week", "week"),
+)
+RATE_BAR_LIMIT = 600
+
+
+def rate_bin(events: pl.DataFrame) -> RateBin:
+    """The bin size for the event-rate strip over the span of ``events``."""
+    first, last = events["ts"].min(), events["ts"].max()
+    span = (last - first).total_seconds() if isinstance(first, datetime) and isinstance(last, datetime) else 0
+    return next((b for b in RATE_BINS if span / b.seconds <= RATE_BAR_LIMIT), RATE_BINS[-1])
+
+
+def event_rate(events: pl.DataFrame, *, axis_tz: str, every: RateBin) -> pl.DataFrame:
+    """Events and errors per bin of the axis zone's clock: ``x`` (bin start), ``events, errors, hover``."""
+    start = pl.col("bin")
+    hover = pl.format(
+        "{} ({}) · events: {} · errors: {}",
+        start.dt.strftime("%Y-%m-%d %H:%M %Z"),
+        pl.lit(every.name),
+        "events",
+        "errors",
+    )
     return (
-        events.group_by(pl.col("ts").dt.truncate("1m").alias("minute"))
+        events.group_by(pl.col("ts").dt.convert_time_zone(axis_tz).dt.truncate(every.every).alias("bin"))
         .agg(pl.len().alias("events"), pl.col("level").is_in(["error", "critical"]).sum().alias("errors"))
-        .sort("minute")
-        .select(
-            axis_clock(minute, axis_tz).alias("x"),
-            "events",
-            "errors",
-            pl.format(
-                "{} UTC · {} events, {} errors", minute.dt.strftime("%Y-%m-%d %H:%M"), "events", "errors"
-            ).alias("hover"),
-        )
+        .sort("bin")
+        .select(start.dt.strftime(AXIS_CLOCK).alias("x"), "events", "errors", hover.alias("hover"))
     )
 
 

@@ -17,8 +17,11 @@ FONT = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 LANE_HEIGHT = 38
 
 
-def base_layout(lanes: pl.DataFrame, *, strip: bool, axis_title: str) -> dict[str, object]:
-    """Everything but the title and shapes: fonts, hover labels, height from the lane count, axes."""
+def base_layout(lanes: pl.DataFrame, *, strip: str | None, axis_title: str) -> dict[str, object]:
+    """Everything but the title and shapes: fonts, hover labels, height from the lane count, axes.
+
+    ``strip`` is the bin of the event-rate strip ("5 min"), or None when there is no strip.
+    """
     return {
         "template": "plotly_white",
         "font": {"family": FONT, "size": 12, "color": "#263238"},
@@ -30,19 +33,19 @@ def base_layout(lanes: pl.DataFrame, *, strip: bool, axis_title: str) -> dict[st
             "bordercolor": "#90a4ae",
             "font": {"size": 12, "color": "#263238"},
         },
-        "height": max(460, 190 + LANE_HEIGHT * lanes.height + (130 if strip else 0)),
+        "height": max(460, 190 + LANE_HEIGHT * lanes.height + (0 if strip is None else 130)),
         "margin": {"l": 20, "r": 20, "t": 90, "b": 40},
         "legend": {"title": {"text": "Kind"}, "tracegroupgap": 2, "itemsizing": "constant"},
-        "xaxis": _time_axis(strip=strip, axis_title=axis_title),
-        "yaxis": _lane_axis(lanes, bottom=0.2 if strip else 0.0),
+        "xaxis": _time_axis(strip=strip is not None, axis_title=axis_title),
+        "yaxis": _lane_axis(lanes, bottom=0.0 if strip is None else 0.2),
         "yaxis2": {
             "domain": [0.0, 0.13],
-            "title": {"text": "per min", "font": {"size": 10}},
+            "title": {"text": f"per {strip}", "font": {"size": 10}},
             "rangemode": "tozero",
             "fixedrange": True,
             "gridcolor": "#eef1f5",
             "tickfont": {"size": 9},
-            "visible": strip,
+            "visible": strip is not None,
         },
     }
 
@@ -51,7 +54,7 @@ def _time_axis(*, strip: bool, axis_title: str) -> dict[str, object]:
     return {
         "type": "date",
         "title": {"text": axis_title},
-        "anchor": "y2" if strip else "y",  # tick labels under the per-minute strip, not between
+        "anchor": "y2" if strip else "y",  # tick labels under the event-rate strip, not between
         "rangeslider": {"visible": True, "thickness": 0.07, "bgcolor": "#f3f5f8"},
         "showgrid": True,
         "gridcolor": "#e3e7ed",

@@ -82,10 +82,13 @@ def gantt(
     coverage = data.log_coverage(seen, axis_tz=axis_tz).filter(pl.col("lane").is_in(lanes["lane"].implode()))
     _add_coverage(figure, coverage)
     _add_marks(figure, data.timeline_marks(rows, tz=tz, axis_tz=axis_tz))
+    every = data.rate_bin(seen)
     if not seen.is_empty():
-        _add_rate_strip(figure, data.events_per_minute(seen, axis_tz=axis_tz))
+        _add_rate_strip(figure, data.event_rate(seen, axis_tz=axis_tz, every=every), every)
     figure.update_layout(
-        layout.base_layout(lanes, strip=not seen.is_empty(), axis_title=layout.axis_title(tz, axis_tz)),
+        layout.base_layout(
+            lanes, strip=None if seen.is_empty() else every.short, axis_title=layout.axis_title(tz, axis_tz)
+        ),
         title=layout.title_and_subtitle(rows, lanes, tz, title, quiet_left_out=quiet_left_out),
         shapes=layout.lane_bands(lanes)
         + layout.annotation_lines(rows, axis_tz, colour=KIND_STYLES["annotation"].colour),
@@ -180,20 +183,20 @@ def _add_coverage(figure: go.Figure, coverage: pl.DataFrame) -> None:
     )
 
 
-def _add_rate_strip(figure: go.Figure, rates: pl.DataFrame) -> None:
-    """Events (grey) and errors (red) per minute, in a short strip under the lanes."""
+def _add_rate_strip(figure: go.Figure, rates: pl.DataFrame, every: data.RateBin) -> None:
+    """Events (grey) and errors (red) per bin, in a short strip under the lanes."""
     for column, colour in (("events", "#b8bec8"), ("errors", "#d9534f")):
         figure.add_trace(
             go.Bar(
                 x=rates["x"].to_list(),
                 y=rates[column].to_list(),
                 yaxis="y2",
-                width=60_000,
+                width=every.seconds * 1000,
                 offset=0,
                 marker={"color": colour, "line": {"width": 0}},
                 hovertext=rates["hover"].to_list(),
                 hoverinfo="text",
-                name=f"{column} per minute",
+                name=f"{column} per {every.name}",
                 showlegend=False,
             )
         )
