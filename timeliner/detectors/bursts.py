@@ -27,13 +27,26 @@ _MAD_TO_SIGMA = 1.4826
 
 def detect_error_bursts(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """One ``error_burst`` row per run of hot bins of a service (see the module docstring)."""
-    every = cfg.burst_bin
-    is_error = (pl.col("kind") == "error").fill_null(False) | pl.col("level").is_in(
-        ["error", "critical"]
-    ).fill_null(False)
-    errors = events.filter(is_error).with_columns(bin=pl.col("ts").dt.truncate(every))
+    level_error = pl.col("level").is_in(["error", "critical"]).fill_null(False)
+    errors = events.filter((pl.col("kind") == "error").fill_null(False) | level_error)
+    errors = errors.with_columns(bin=pl.col("ts").dt.truncate(cfg.burst_bin))
     if errors.height == 0:
         return empty_rows()
+    bins = _binned(events, errors, cfg)
+    hot = bins.filter("hot").select("service", "bin", "run")
+    if hot.height == 0:
+        return empty_rows()
+    usual = bins.filter(~pl.col("hot")).group_by("service").agg(per_bin=pl.col("n").mean())
+    in_burst = errors.join(hot, on=["service", "bin"], how="inner").sort("service", "_row")
+    bursts = in_burst.group_by("service", "run").agg(
+        start=pl.col("ts").min(), end=pl.col("ts").max(), count=pl.len(), refs=pl.col("_ref")
+    )
+    return _rows(bursts.join(usual, on="service", how="left"), cfg)
+
+
+def _binned(events: pl.DataFrame, errors: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
+    """Error counts per service and bin (zeros included), with ``hot`` and a ``run`` id per hot stretch."""
+    every = cfg.burst_bin
     spans = events.group_by("service").agg(lo=pl.col("ts").min().dt.truncate(every), hi=pl.col("ts").max())
     grid = spans.select("service", bin=pl.datetime_ranges("lo", "hi", every)).explode("bin")
     counts = errors.group_by("service", "bin").agg(n=pl.len())
@@ -47,19 +60,9 @@ def detect_error_bursts(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame
         median + cfg.burst_sigma * _MAD_TO_SIGMA * mad,
     )
     bins = bins.sort("service", "bin").with_columns(hot=pl.col("n") >= threshold)
-    # A run id per service: it changes wherever hot flips, so consecutive hot bins share one.
-    bins = bins.with_columns(
-        run=(pl.col("hot") != pl.col("hot").shift(1)).fill_null(True).cum_sum().over("service")
-    )
-    usual = bins.filter(~pl.col("hot")).group_by("service").agg(per_bin=pl.col("n").mean())
-    hot = bins.filter("hot").select("service", "bin", "run")
-    if hot.height == 0:
-        return empty_rows()
-    in_burst = errors.join(hot, on=["service", "bin"], how="inner").sort("service", "_row")
-    bursts = in_burst.group_by("service", "run").agg(
-        start=pl.col("ts").min(), end=pl.col("ts").max(), count=pl.len(), refs=pl.col("_ref")
-    )
-    return _rows(bursts.join(usual, on="service", how="left"), cfg)
+    # The run id changes wherever hot flips, so consecutive hot bins of a service share one.
+    flips = (pl.col("hot") != pl.col("hot").shift(1)).fill_null(True)
+    return bins.with_columns(run=flips.cum_sum().over("service"))
 
 
 def _rows(bursts: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:

@@ -17,50 +17,12 @@ import polars as pl
 from timeliner.detectors.config import DetectConfig
 from timeliner.detectors.evidence import as_rows, durations_text, empty_rows, evidence_text
 from timeliner.detectors.restarts import find_boots
+from timeliner.schema import UTC_US
 
 
 def detect_downtime(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """One ``downtime`` row per stop/crash followed by a boot (see the module docstring)."""
-    ends = events.filter(pl.col("kind").is_in(["stop", "crash"])).select(
-        "service",
-        "ts",
-        "_row",
-        "kind",
-        refs=pl.concat_list("_ref"),
-        is_boot=pl.lit(False),
-        back=pl.lit(None, pl.Datetime("us", "UTC")),
-    )
-    boots = find_boots(events, cfg).select(
-        "service",
-        ts="start",
-        _row="first_row",
-        kind=pl.lit("boot"),
-        refs="refs",
-        is_boot=pl.lit(True),
-        back="end",
-        ready="ready",
-    )
-    if ends.height == 0 or boots.height == 0:
-        return empty_rows()
-    sequence = pl.concat(
-        [ends.with_columns(ready=pl.lit(None, pl.Datetime("us", "UTC"))), boots], how="vertical_relaxed"
-    )
-    sequence = sequence.sort("service", "ts", "_row").with_columns(
-        segment=(pl.col("is_boot").cast(pl.Int64).cum_sum() - pl.col("is_boot").cast(pl.Int64)).over(
-            "service"
-        )
-    )
-    spans = (
-        sequence.group_by("service", "segment")
-        .agg(
-            start=pl.col("ts").filter(~pl.col("is_boot")).min(),
-            end=pl.col("back").filter(pl.col("is_boot")).first(),
-            ready=pl.col("ready").filter(pl.col("is_boot")).first(),
-            first_kind=pl.col("kind").filter(~pl.col("is_boot")).first(),
-            refs=pl.col("refs").list.explode(keep_nulls=False, empty_as_null=False),
-        )
-        .filter(pl.col("start").is_not_null() & pl.col("end").is_not_null())
-    )
+    spans = _stretches(events, cfg)
     if spans.height == 0:
         return empty_rows()
     back = (
@@ -77,3 +39,39 @@ def detect_downtime(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
         evidence=evidence_text(pl.col("refs")),
     )
     return as_rows(rows)
+
+
+def _stretches(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
+    """Per service: each run of stop/crash events and the boot that ends it (start, end, ready, refs)."""
+    no_time = pl.lit(None, dtype=UTC_US)
+    ends = events.filter(pl.col("kind").is_in(["stop", "crash"])).select(
+        "service",
+        "ts",
+        "_row",
+        "kind",
+        refs=pl.concat_list("_ref"),
+        is_boot=pl.lit(False),
+        back=no_time,
+        ready=no_time,
+    )
+    boots = find_boots(events, cfg).select(
+        "service", "ready", ts="start", _row="first_row", kind=pl.lit("boot"), refs="refs", is_boot=pl.lit(True),
+        back="end",
+    )  # fmt: skip
+    if ends.height == 0 or boots.height == 0:
+        return ends.head(0)
+    sequence = pl.concat([ends, boots.select(ends.columns)], how="vertical_relaxed").sort(
+        "service", "ts", "_row"
+    )
+    # Stops/crashes after boot k and boot k+1 itself share segment k.
+    boot = pl.col("is_boot").cast(pl.Int64)
+    sequence = sequence.with_columns(segment=(boot.cum_sum() - boot).over("service"))
+    is_end, is_boot = ~pl.col("is_boot"), pl.col("is_boot")
+    spans = sequence.group_by("service", "segment").agg(
+        start=pl.col("ts").filter(is_end).min(),
+        end=pl.col("back").filter(is_boot).first(),
+        ready=pl.col("ready").filter(is_boot).first(),
+        first_kind=pl.col("kind").filter(is_end).first(),
+        refs=pl.col("refs").list.explode(keep_nulls=False, empty_as_null=False),
+    )
+    return spans.filter(pl.col("start").is_not_null() & pl.col("end").is_not_null())

@@ -59,27 +59,8 @@ def new_process_rows(events: pl.DataFrame, cfg: DetectConfig) -> pl.Series:
 
 def find_boots(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """Boots of every service: service, start, end, ready (null if none), pid, first_row, refs, new_process."""
-    markers = _markers(events, cfg)
-    by = ["service"]
-    last_open = pl.when("is_open").then(pl.col("_row")).shift(1).forward_fill().over(by)
-    open_ts = pl.when("is_open").then(pl.col("ts")).shift(1).forward_fill().over(by)
-    open_pid = pl.when("is_open").then(pl.col("pid").fill_null(_NO_PID)).shift(1).forward_fill().over(by)
-    last_ready = pl.when("is_ready").then(pl.col("_row")).shift(1).forward_fill().over(by).fill_null(-1)
-    last_end = pl.when("is_end").then(pl.col("_row")).shift(1).forward_fill().over(by).fill_null(-1)
-    pid_ok = (open_pid == _NO_PID) | pl.col("pid").is_null() | (open_pid == pl.col("pid"))
-    since = pl.col("ts") - open_ts
-    joins_open = (last_open > last_ready) & (last_open > last_end) & (since <= cfg.start_merge) & pid_ok
-    joins_ready = (last_open > last_end) & (since <= cfg.boot_window) & pid_ok
-    opens = (
-        pl.when(pl.col("is_open"))
-        .then(~joins_open.fill_null(False))
-        .when(pl.col("is_ready"))
-        .then(~joins_ready.fill_null(False))
-        .otherwise(False)
-    )
-    marked = markers.with_columns(opens=opens).with_columns(
-        boot=pl.col("opens").cast(pl.Int64).cum_sum().over(by)
-    )
+    marked = _markers(events, cfg).with_columns(opens=_opens_a_boot(cfg))
+    marked = marked.with_columns(boot=pl.col("opens").cast(pl.Int64).cum_sum().over("service"))
     in_boots = marked.filter((pl.col("is_open") | pl.col("is_ready")) & (pl.col("boot") > 0))
     return (
         in_boots.group_by("service", "boot")
@@ -94,6 +75,31 @@ def find_boots(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
         )
         .with_columns(end=pl.coalesce("ready", "start"))
         .sort("start", "service", "first_row")
+    )
+
+
+def _opens_a_boot(cfg: DetectConfig) -> pl.Expr:
+    """Whether a marker opens a new boot, from the markers before it in its service (module docstring)."""
+
+    def last(flag: str, value: pl.Expr) -> pl.Expr:  # value at the latest earlier marker with `flag`
+        return pl.when(flag).then(value).shift(1).forward_fill().over("service")
+
+    last_open, open_ts = last("is_open", pl.col("_row")), last("is_open", pl.col("ts"))
+    open_pid = last("is_open", pl.col("pid").fill_null(_NO_PID))
+    last_ready, last_end = (
+        last("is_ready", pl.col("_row")).fill_null(-1),
+        last("is_end", pl.col("_row")).fill_null(-1),
+    )
+    pid_ok = (open_pid == _NO_PID) | pl.col("pid").is_null() | (open_pid == pl.col("pid"))
+    since = pl.col("ts") - open_ts
+    joins_open = (last_open > last_ready) & (last_open > last_end) & (since <= cfg.start_merge) & pid_ok
+    joins_ready = (last_open > last_end) & (since <= cfg.boot_window) & pid_ok
+    return (
+        pl.when(pl.col("is_open"))
+        .then(~joins_open.fill_null(False))
+        .when(pl.col("is_ready"))
+        .then(~joins_ready.fill_null(False))
+        .otherwise(False)
     )
 
 
