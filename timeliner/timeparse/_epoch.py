@@ -11,16 +11,19 @@ from timeliner.schema import UTC_US
 EPOCH_UNITS = ("s", "ms", "us", "ns")
 # A timestamp of this era written in s, ms, µs or ns has 10, 13, 16 or 19 digits. Each unit
 # covers 1973-03-03T09:46:40Z .. 5138-11-16T09:46:39Z; below 1e11 is seconds whatever it is.
-EPOCH_UNIT_BOUNDS = (1e11, 1e14, 1e17)
+EPOCH_UNIT_BOUNDS = (10**11, 10**14, 10**17)
 
 
 def epoch_unit(value: pl.Expr) -> pl.Expr:
     """``"s"``, ``"ms"``, ``"us"`` or ``"ns"`` told from the magnitude of an epoch number.
 
+    ``value`` is numeric (integer, float or decimal); integers are compared exactly, so the
+    boundaries hold to the last digit (a float cannot tell 10**17 - 1 from 10**17).
+
     >>> pl.select(epoch_unit(pl.lit(1712568068991))).item()
     'ms'
     """
-    magnitude = value.cast(pl.Float64, strict=False).abs()
+    magnitude = value.abs()
     s_below, ms_below, us_below = EPOCH_UNIT_BOUNDS
     return (
         pl.when(magnitude.is_null())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -30,12 +31,7 @@ def validate_zone(name: str) -> str:
     """Return ``name`` if it is an IANA zone (``UTC`` and ``Z`` give ``UTC``); else :class:`TimezoneError`."""
     if name in _UTC_NAMES:
         return "UTC"
-    try:
-        ZoneInfo(name)
-        known = name in available_timezones()
-    except (ZoneInfoNotFoundError, ValueError):
-        known = False
-    if not known:
+    if not _is_iana_zone(name):
         tail = name.lower().split("/")[-1]
         close = sorted(z for z in available_timezones() if tail and z.lower().endswith(tail))
         hint = (
@@ -45,6 +41,16 @@ def validate_zone(name: str) -> str:
         )
         raise TimezoneError(f"unknown time zone {name!r}; use an IANA zone name{hint}")
     return name
+
+
+@lru_cache(maxsize=256)
+def _is_iana_zone(name: str) -> bool:
+    # available_timezones() walks the zoneinfo tree (~50 ms): ask once per name.
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return name in available_timezones()
 
 
 @dataclass(frozen=True)
