@@ -7,6 +7,7 @@ fails if a module in this package is not imported here.
 from timeliner.parsers import (  # noqa: F401  (imported to register their formats)
     cloudwatch_insights,
     cloudwatch_json,
+    containers,
     cloudwatch_s3,
     cloudwatch_subscription,
     jsonlines,

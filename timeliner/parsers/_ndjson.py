@@ -18,7 +18,7 @@ a crashing program printed between its JSON lines) continues the record above it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import orjson
 import polars as pl
@@ -49,13 +49,18 @@ def _scalar(column: str) -> pl.Expr:
     return pl.when(~value.str.starts_with("{") & ~value.str.starts_with("[")).then(value)
 
 
-def _read(frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]]) -> pl.DataFrame:
+def _read(frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]], texts: Collection[str]) -> pl.DataFrame:
     # Each path is matched once into its own column, then filtered and coalesced (an expression
     # that used the match three times would parse every line three times).
     raw = {f"__{name}_{i}": p for name, options in paths.items() for i, p in enumerate(options)}
     frame = frame.with_columns(**{column: json_field([p]) for column, p in raw.items()})
     columns = {
-        name: pl.coalesce([_scalar(f"__{name}_{i}") for i in range(len(options))])
+        name: pl.coalesce(
+            [
+                pl.col(f"__{name}_{i}") if name in texts else _scalar(f"__{name}_{i}")
+                for i in range(len(options))
+            ]
+        )
         if options
         else pl.lit(None, dtype=pl.String)
         for name, options in paths.items()
@@ -86,11 +91,15 @@ def _has(record: object, path: Path) -> bool:
     return True
 
 
-def read_fields(frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]], *, required: str) -> pl.DataFrame:
+def read_fields(
+    frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]], *, required: str, texts: Collection[str] = ()
+) -> pl.DataFrame:
     """Add one text column per entry of ``paths``, reading only the spellings a sample of the file uses.
 
     Objects and arrays are skipped: a ``host`` that is an object is no host name (list its
-    ``("host", "name")`` path instead).
+    ``("host", "name")`` path instead). Columns named in ``texts`` are exempt: the match cannot
+    tell a string that starts with ``{`` (JSON logged inside JSON) from an object, and for a
+    message either is fine.
 
     Rows where the ``required`` column came out null although the line is an object are read
     again with every spelling, so a record unlike the sample is not lost.
@@ -99,11 +108,11 @@ def read_fields(frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]], *, req
     chosen = {
         name: [p for p in options if any(_has(r, p) for r in sample)] for name, options in paths.items()
     }
-    out = _read(frame, chosen)
+    out = _read(frame, chosen, texts)
     missed = out[required].is_null() & out.select(looks_like_record()).to_series()
     if chosen == paths or not missed.any():
         return out
-    again = _read(out.filter(missed), paths)
+    again = _read(out.filter(missed), paths, texts)
     return pl.concat([out.filter(~missed), again]).sort("line")
 
 

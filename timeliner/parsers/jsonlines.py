@@ -121,7 +121,7 @@ def _message() -> pl.Expr:
 
 def parse(source: SourceFile) -> ParseResult:
     frame = line_frame(source)
-    frame = read_fields(frame, {**RAW_PATHS, **KEPT_PATHS}, required="_time")
+    frame = read_fields(frame, {**RAW_PATHS, **KEPT_PATHS}, required="_time", texts=("_msg", "_detail"))
     frame = frame.with_columns(
         **_time_columns(pl.col("_time")),
         level_raw=pl.col("_level"),
