@@ -171,7 +171,9 @@ def _from_receipts(events: pl.DataFrame) -> list[SkewEstimate]:
     grouped = lags.group_by("file", "source").agg(
         *_stats(pl.col("lag")),
         (pl.col("lag") < timedelta(0)).mean().alias("ahead_share"),
-        pl.format("{}:{} received {} after its time", "file", "line", pl.col("lag").cast(pl.String))
+        pl.format(
+            "{}:{} received {} s after its time", "file", "line", pl.col("lag").dt.total_microseconds() / 1e6
+        )
         .sort_by(pl.col("lag"))
         .head(_EVIDENCE_SHOWN)
         .alias("evidence"),
