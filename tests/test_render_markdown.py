@@ -146,11 +146,18 @@ def test_over_months_with_long_quiet_stretches_the_zone_line_names_the_zones_onl
 def test_short_spans_and_long_durations_in_words() -> None:
     rows = timeline(
         row(utc(2022, 1, 3, 10, 0, 0), utc(2022, 1, 3, 10, 0, 0, 412_000), summary="a", evidence=""),
-        row(utc(2022, 1, 3, 11, 0, 0), utc(2022, 1, 4, 13, 0, 5), summary="b", evidence=""),
+        row(utc(2022, 1, 3, 10, 5, 0), utc(2022, 1, 3, 10, 5, 27, 700_000), summary="b", evidence=""),
+        row(utc(2022, 1, 3, 10, 10, 0), utc(2022, 1, 3, 10, 10, 22, 20_000), summary="c", evidence=""),
+        row(utc(2022, 1, 3, 10, 20, 0), utc(2022, 1, 3, 10, 20, 59, 960_000), summary="d", evidence=""),
+        row(utc(2022, 1, 3, 11, 0, 0), utc(2022, 1, 4, 13, 0, 5), summary="e", evidence=""),
     )
-    lines = to_markdown(rows).splitlines()
-    assert "| 10:00:00 – 10:00:00 (412 ms) | app | a |" in lines
-    assert "| 11:00:00 – 2022-01-04 13:00:05 (1 d 2 h 5 s) | app | b |" in lines
+    assert to_markdown(rows).splitlines()[-5:] == [
+        "| 10:00:00 (412 ms) | app | a |",  # within one displayed second: no "10:00:00 – 10:00:00"
+        "| 10:05:00 – 10:05:27 (27.7 s) | app | b |",
+        "| 10:10:00 – 10:10:22 (22 s) | app | c |",
+        "| 10:20:00 – 10:20:59 (1 min) | app | d |",  # 59.96 s is a minute once rounded
+        "| 11:00:00 – 2022-01-04 13:00:05 (1 d 2 h 5 s) | app | e |",
+    ]
 
 
 HOSTILE = (

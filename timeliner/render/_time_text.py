@@ -29,10 +29,17 @@ def check_zone(tz: str) -> ZoneInfo:
 
 
 def duration_text(milliseconds: pl.Expr) -> pl.Expr:
-    """``1 min 25 s``, ``2 h 5 s``, ``1 d 3 h``, ``400 ms``: a duration in words, zero parts left out.
+    """``412 ms``, ``8.5 s``, ``1 min 25 s``, ``2 h 5 s``, ``1 d 3 h``: a duration in words.
 
-    Durations of a second or more are rounded to the nearest second, shorter ones are given in ms.
+    Under a second: milliseconds; under a minute: seconds to one decimal (``22 s`` when it is
+    whole); longer: rounded to the second, zero parts left out.
     """
+    tenths = (milliseconds + 50) // 100
+    short = (
+        pl.when(tenths % 10 == 0)
+        .then(pl.format("{} s", tenths // 10))
+        .otherwise(pl.format("{}.{} s", tenths // 10, tenths % 10))
+    )
     seconds = (milliseconds + 500) // 1000
     parts = [
         (seconds // 86_400, "d"),
@@ -45,7 +52,13 @@ def duration_text(milliseconds: pl.Expr) -> pl.Expr:
         separator=" ",
         ignore_nulls=True,
     )
-    return pl.when(milliseconds < 1000).then(pl.format("{} ms", milliseconds)).otherwise(words)
+    return (
+        pl.when(milliseconds < 1000)
+        .then(pl.format("{} ms", milliseconds))
+        .when(milliseconds < 59_950)  # still under "60.0 s" once rounded to a tenth
+        .then(short)
+        .otherwise(words)
+    )
 
 
 def span_milliseconds(start: str = "start", end: str = "end") -> pl.Expr:

@@ -21,8 +21,9 @@ Layout (every line is shown; ``…`` marks repetition)::
   (``02:30:00 CEST``), because a wall-clock time alone is ambiguous on such a day.
 - Rows are grouped under a bold date line, one table per local date (also when there is only one
   date, so the date is always stated). A span that ends on a later date shows the end's date.
-- Times have second precision (the CSV has milliseconds); a span shows its duration, rounded to
-  the second (``412 ms`` under a second).
+- Times have second precision (the CSV has milliseconds); a span shows its duration (``412 ms``,
+  ``8.5 s``, ``1 min 25 s``); a span within one displayed second shows its start only, with its
+  duration (``21:04:12 (259 ms)``).
 - Evidence is shortened to the first ``file:line`` reference and ``+N more``; the full list is in
   ``timeline.csv``. A cross-service row shows ``—`` as its service.
 - Log text is untrusted. Whitespace runs (newlines included) become one space, summaries longer
@@ -136,11 +137,13 @@ def _table_rows(rows: pl.DataFrame, tz: str, *, mark_zone: bool) -> pl.DataFrame
     end = pl.col("end").dt.convert_time_zone(tz)
     same_day = start.dt.date() == end.dt.date()
     end_text = pl.when(same_day).then(end.dt.strftime(clock)).otherwise(end.dt.strftime("%Y-%m-%d " + clock))
-    span_ms = span_milliseconds()
+    start_text, duration = start.dt.strftime(clock), duration_text(span_milliseconds())
     time_cell = (
-        pl.when(pl.col("end") > pl.col("start"))
-        .then(pl.format("{} – {} ({})", start.dt.strftime(clock), end_text, duration_text(span_ms)))
-        .otherwise(start.dt.strftime(clock))
+        pl.when(pl.col("end") == pl.col("start"))
+        .then(start_text)
+        .when(end_text == start_text)  # a sub-second span: "21:04:12 – 21:04:12" would say nothing
+        .then(pl.format("{} ({})", start_text, duration))
+        .otherwise(pl.format("{} – {} ({})", start_text, end_text, duration))
     )
     service_cell = markdown_text(pl.col("service")).replace("", None).fill_null(NO_SERVICE)
     line = pl.format("| {} | {} | {} |", time_cell, service_cell, _what_happened())
