@@ -41,20 +41,27 @@ class GoldenCase:
     expected: Path
 
     def __str__(self) -> str:
-        return f"{self.input.parent.name}/{self.input.name}"
+        return str(self.input.relative_to(FIXTURES))
 
 
 def golden_cases(family: str) -> list[GoldenCase]:
-    """Every ``<name>.expected.csv`` under ``tests/fixtures/<family>/`` with its input file."""
+    """Every ``<name>.expected.csv`` under ``tests/fixtures/<family>/`` with its input file.
+
+    The input is ``<name>.<ext>`` beside it, or the path a ``# input: <relative path>`` line
+    names (for cases where the folder and file name are the point, like ``nginx/error.log``).
+    """
     folder = FIXTURES / family
     cases = []
     for expected in sorted(folder.glob("*.expected.csv")):
+        named = _read_csv(expected)[0].get("input")
+        if named:
+            cases.append(GoldenCase(folder / named, expected))
+            continue
         stem = expected.name.removesuffix(".expected.csv")
-        inputs = [p for p in folder.glob(stem + ".*") if not p.name.startswith(stem + ".expected")]
-        inputs = [p for p in inputs if not p.name.endswith(".rejects.csv")]
-        assert len(inputs) == 1, (
-            f"{expected}: expected exactly one input file named {stem}.<ext>, found {inputs}"
-        )
+        inputs = [
+            p for p in folder.glob(stem + ".*") if not p.name.endswith((".expected.csv", ".rejects.csv"))
+        ]
+        assert len(inputs) == 1, f"{expected}: expected one input file named {stem}.<ext>, found {inputs}"
         cases.append(GoldenCase(inputs[0], expected))
     assert cases, f"no golden cases in {folder}"
     return cases

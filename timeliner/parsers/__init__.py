@@ -18,6 +18,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     sentry_json,
     sentry_payload,
     syslog,
+    webserver,
 )
 from timeliner.parsers._registry import (
     Detection,
