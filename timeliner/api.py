@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from timeliner import pipeline
-from timeliner.settings import Settings
+from timeliner.settings import Settings, merge_case_files
+from timeliner.sources import expand_inputs
 from timeliner.timeparse import validate_zone
 
 if TYPE_CHECKING:
@@ -44,7 +45,11 @@ def load_report(
 ) -> pipeline.LoadResult:
     """Like :func:`load`, but also return rejects, per-file reports and problems."""
     inputs = [paths] if isinstance(paths, str | Path) else list(paths)
-    return pipeline.load(inputs, _settings(tz, source_tz, year, formats, rules))
+    settings = _settings(tz, source_tz, year, formats, rules)
+    # A timeliner.toml among the inputs applies as it does for the CLI; arguments given here win.
+    _files, configs = expand_inputs(inputs)
+    explicit = {name for name, value in (("tz", tz), ("year", year)) if value is not None}
+    return pipeline.load(inputs, merge_case_files(settings, configs, explicit))
 
 
 def load(

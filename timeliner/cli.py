@@ -68,6 +68,9 @@ def build(
         typer.Option(help="ABBR=ZONE or ABBR=OFFSET: what a zone abbreviation means (IST=Asia/Kolkata)."),
     ] = None,
     annotations: Annotated[Path | None, typer.Option(help="CSV/TOML of human milestones to merge.")] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option(help="FROM=TO: call service FROM by the name TO (same service); repeatable.")
+    ] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print problems.")] = False,
@@ -79,7 +82,7 @@ def build(
     opts: dict[str, object] = {
         "inputs": inputs, "tz": tz, "source_tz": source_tz, "year": year, "report_tz": report_tz,
         "restart_window": restart_window, "restart_min": restart_min, "rules": rules, "strict": strict,
-        "format": format, "skew": skew, "abbrev": abbrev, "annotations": annotations, "redact": redact,
+        "format": format, "skew": skew, "abbrev": abbrev, "annotations": annotations, "alias": alias, "redact": redact,
         "engine": engine,
     }  # fmt: skip
 
@@ -119,6 +122,7 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
         strict=bool(opts["strict"]),
         formats=parse_pairs(opts["format"], "--format"),  # type: ignore[arg-type]
         annotations=opts["annotations"],  # type: ignore[arg-type]
+        aliases=parse_pairs(opts["alias"], "--alias"),  # type: ignore[arg-type]
         skew=parse_skew_options(opts["skew"]),  # type: ignore[arg-type]
         abbrevs=parse_abbrev_options(opts["abbrev"]),  # type: ignore[arg-type]
     )

@@ -16,6 +16,7 @@ import polars as pl
 from timeliner import parsers
 from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
 from timeliner.normalize import TimeReport, normalize_file
+from timeliner.reconcile import ReconcileReport, reconcile
 from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
 from timeliner.settings import Settings
 from timeliner.sources import expand_inputs, read_source
@@ -62,6 +63,7 @@ class LoadResult:
     rejects: pl.DataFrame  # file, line, reason, text
     files: list[FileReport]
     problems: list[str]  # one line per problem, for the user
+    reconciled: ReconcileReport = field(default_factory=ReconcileReport)
 
 
 def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
@@ -83,9 +85,12 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
         frames.append(events)
         reject_frames.append(rejects)
     events = pl.concat(frames, how="vertical") if frames else empty_events()
-    events = classify_events(events.sort(["ts", "file", "line"], maintain_order=True), settings)
+    events, reconciled = reconcile(events.sort(["ts", "file", "line"], maintain_order=True), settings.aliases)
+    events = classify_events(events, settings)
     rejects = pl.concat(reject_frames, how="vertical").sort(["file", "line"])
-    return LoadResult(events=conform_events(events), rejects=rejects, files=reports, problems=problems)
+    return LoadResult(
+        events=conform_events(events), rejects=rejects, files=reports, problems=problems, reconciled=reconciled
+    )
 
 
 def classify_events(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:

@@ -42,6 +42,7 @@ class Settings:
     skew: tuple[tuple[str, str], ...] = ()  # (glob, "+2.5s") or (glob, "auto"); --skew auto = ("*", "auto")
     abbrevs: tuple[tuple[str, str], ...] = ()  # (abbreviation, zone or offset), --abbrev IST=Asia/Kolkata
     annotations: Path | None = None
+    aliases: tuple[tuple[str, str], ...] = ()  # (service as logged, service to call it), --alias
     redact: bool = False
     config_files: tuple[str, ...] = field(default=())
 
@@ -77,7 +78,7 @@ def load_case_file(path: str) -> dict[str, Any]:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
-    known = {"tz", "report_tz", "year", "source_tz", "restart_window", "restart_min", "format"}
+    known = {"tz", "report_tz", "year", "source_tz", "restart_window", "restart_min", "format", "service_alias"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
@@ -107,6 +108,8 @@ def merge_case_files(settings: Settings, paths: list[str], explicit: set[str]) -
         formats = tuple((_anchor(glob, base), str(name)) for glob, name in (data.get("format") or {}).items())
         changes["source_tz"] = settings.source_tz + source_tz
         changes["formats"] = settings.formats + formats
+        aliases = tuple((str(k), str(v)) for k, v in (data.get("service_alias") or {}).items())
+        changes["aliases"] = settings.aliases + aliases
         changes["config_files"] = (*settings.config_files, path)
         settings = replace(settings, **changes)
     return settings

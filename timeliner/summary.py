@@ -32,8 +32,20 @@ def make_summary(loaded: LoadResult, timeline: pl.DataFrame, settings: Settings)
         "events_by_level": _counts(events, "level"),
         "timeline_rows_by_kind": _counts(timeline, "kind"),
         "assumptions": assumptions(loaded.files),
+        "reconciled": _reconciled(loaded),
         "problems": loaded.problems,
         "files": [f.as_dict() for f in loaded.files],
+    }
+
+
+def _reconciled(loaded: LoadResult) -> dict[str, Any]:
+    """Services renamed and duplicate events dropped across overlapping exports (see reconcile.py)."""
+    rec = loaded.reconciled
+    return {
+        "aliased_events": rec.aliased,
+        "services_named_by_instance": rec.renamed_by_instance,
+        "duplicate_events_dropped": sum(rec.duplicates_by_file.values()),
+        "duplicates_by_file": rec.duplicates_by_file,
     }
 
 
