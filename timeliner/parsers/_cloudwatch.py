@@ -26,10 +26,12 @@ ECS_STREAM = r"^(?<svc>.+)/(?<task>[0-9a-f]{32})$"
 LAMBDA_STREAM = r"^\d{4}[/-]\d{2}[/-]\d{2}[/-]\[[^\]]*\][0-9A-Za-z]+$"
 SUFFIXED_STREAM = r"^(?<svc>.+?)[-_](?<inst>[0-9a-f]{32})$"
 LAMBDA_GROUP = r"^/aws/lambda/(.+)$"
-# A level word near the start of the message (the application's own layout), or PostgreSQL's
-# "...:[pid]:ERROR:  ..." prefix (RDS/Aurora log groups).
+# A level word near the start of the message (the application's own layout), a logfmt
+# ``level=warning`` (Go services, EKS control plane), or PostgreSQL's "...:[pid]:ERROR:  ..."
+# prefix (RDS/Aurora log groups).
 _LEVEL = r"^(?:\S+\s+){0,3}?\[?(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL)\]?(?:\b|:)"
 _PG_LEVEL = r":(WARNING|ERROR|FATAL|PANIC):\s\s"
+_LOGFMT_LEVEL = r"(?:^|\s)level=\"?([A-Za-z]+)"
 
 
 def clean_message(message: pl.Expr) -> pl.Expr:
@@ -39,7 +41,11 @@ def clean_message(message: pl.Expr) -> pl.Expr:
 
 def message_level(message: pl.Expr) -> pl.Expr:
     """The level an application wrote into its own line, if it wrote one near the start."""
-    return pl.coalesce(message.str.extract(_LEVEL, 1), message.str.extract(_PG_LEVEL, 1))
+    return pl.coalesce(
+        message.str.extract(_LEVEL, 1),
+        message.str.extract(_LOGFMT_LEVEL, 1),
+        message.str.extract(_PG_LEVEL, 1),
+    )
 
 
 def stream_identity(

@@ -81,13 +81,20 @@ def _numbered(
         if record is not None:
             records.append({**record, "_line": line})
         else:
-            bad.append((line, f"{what} {line} is not a {what} (a JSON {type(item).__name__})", dumps(item)))
+            bad.append((line, f"{what} {line} is not a {what} (it is {_json_kind(item)})", dumps(item)))
     bad.sort()
     rejects = pl.DataFrame(
         {"line": [b[0] for b in bad], "reason": [b[1] for b in bad], "text": [b[2] for b in bad]},
         schema=REJECT_COLUMNS,
     )
     return RecordSet(records=records, rejects=rejects, units=units)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object of another shape"
+    kinds = ((bool, "true/false"), (str, "a string"), (int | float, "a number"), (list, "an array"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "null")
 
 
 def _salvaged(

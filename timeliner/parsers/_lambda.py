@@ -39,7 +39,7 @@ _PLATFORM_RID = rf"^(?:START|END|REPORT) RequestId: ({REQUEST_ID})"
 _RUNTIME_ERROR_RID = rf"^RequestId: ({REQUEST_ID}) Error: "
 # Lambda's error types for failed invocations (not Java's Runtime.getRuntime()).
 _FAILED = (
-    r"Task timed out after \d|Runtime exited with error|Process exited before completing|"
+    r"Task timed out after \d|Runtime exited with error|Process exited before completing|\tStatus: (?:timeout|error)\b|"
     r"\bRuntime\.(?:ExitError|ImportModuleError|HandlerNotFound|UserCodeSyntaxError|OutOfMemory|Unknown)\b"
 )
 _PYTHON_LEVEL = r"^\[(DEBUG|INFO|WARNING|ERROR|CRITICAL)\]\s"

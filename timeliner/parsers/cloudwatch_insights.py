@@ -92,9 +92,13 @@ def insights_events(frame: pl.DataFrame, *, fallback: str) -> tuple[pl.DataFrame
     frame = frame.with_columns(_ts=_utc(pl.col("@timestamp")))
     bad = frame.filter(pl.col("_ts").is_null()).select(
         line="_line",
-        reason=pl.format(
-            "@timestamp '{}' is not a valid date/time (Logs Insights writes YYYY-MM-DD HH:MM:SS.mmm, in UTC)",
-            pl.col("@timestamp").fill_null(""),
+        reason=pl.when(pl.col("@timestamp").is_null())
+        .then(pl.lit("result row has no @timestamp"))
+        .otherwise(
+            pl.format(
+                "@timestamp '{}' is not a valid date/time (Logs Insights writes YYYY-MM-DD HH:MM:SS.mmm, in UTC)",
+                pl.col("@timestamp"),
+            )
         ),
         text=_as_text(frame),
     )
