@@ -13,6 +13,25 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from timeliner.api import annotate, detect, gantt, load, load_report, to_markdown  # noqa: E402
+from timeliner.api import (
+    annotate,
+    detect,
+    events_per_minute,
+    gantt,
+    load,
+    load_report,
+    to_markdown,
+    window,
+)
 
-__all__ = ["__version__", "annotate", "detect", "gantt", "load", "load_report", "to_markdown"]
+__all__ = [
+    "__version__",
+    "annotate",
+    "detect",
+    "events_per_minute",
+    "gantt",
+    "load",
+    "load_report",
+    "to_markdown",
+    "window",
+]

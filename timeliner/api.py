@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,3 +104,48 @@ def to_markdown(timeline: pl.DataFrame, tz: str = "UTC") -> str:
 def annotate(timeline: pl.DataFrame, path: str | Path) -> pl.DataFrame:
     """Merge human milestones (CSV or TOML: time, zone, text) into ``timeline`` as ``annotation`` rows."""
     return pipeline.add_annotations(timeline, path)
+
+
+def window(
+    events: pl.DataFrame,
+    *,
+    service: str | Sequence[str] | None = None,
+    start: str | datetime | None = None,
+    end: str | datetime | None = None,
+    kind: str | Sequence[str] | None = None,
+    level: str | Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """The events (or timeline rows) of some services, kinds or levels between ``start`` and ``end``.
+
+    ``start``/``end`` are datetimes or ISO text; text without an offset is UTC. Works on timeline
+    rows too (their ``start`` column is used as the time).
+
+    Examples
+    --------
+    >>> tl.window(events, service="cnt01/runtime", start="2026-10-13T21:00Z", end="2026-10-13T21:20Z")  # doctest: +SKIP
+    """
+    time = "ts" if "ts" in events.columns else "start"
+    keep = pl.lit(True)
+    for column, wanted in (("service", service), ("kind", kind), ("level", level)):
+        if wanted is not None:
+            keep &= pl.col(column).is_in([wanted] if isinstance(wanted, str) else list(wanted))
+    if start is not None:
+        keep &= pl.col(time) >= _instant(start)
+    if end is not None:
+        keep &= pl.col(time) <= _instant(end)
+    return events.filter(keep)
+
+
+def _instant(value: str | datetime) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def events_per_minute(
+    events: pl.DataFrame, *, every: str = "1m", by: str = "service", tz: str = "UTC"
+) -> go.Figure:
+    """A stacked bar chart of events per ``every`` by ``by`` (service, level, source, kind)."""
+    from timeliner.render.histogram import events_histogram
+
+    return events_histogram(events, every=every, by=by, tz=tz)
