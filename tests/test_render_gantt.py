@@ -324,3 +324,13 @@ def test_over_days_the_strip_counts_per_quarter_hour_so_bars_stay_visible() -> N
     assert list(per_bin.y) == [2, 1, 1]
     assert per_bin.width == 900_000
     assert figure.layout.yaxis2.title.text == "per 15 min"
+
+
+def test_longer_spans_are_drawn_first_and_wider_so_shorter_ones_stay_visible() -> None:
+    rows = timeline(
+        row(utc(12, 0), utc(12, 0, 30), kind="downtime", summary="down 30 s"),
+        row(utc(11, 50), utc(12, 10), kind="error_burst", summary="errors for 20 min"),
+        row(utc(11, 59), utc(12, 1), kind="restart_storm", summary="storm of 2 min"),
+    )
+    bars = [(trace.name, trace.width) for trace in gantt(rows).data if trace.type == "bar"]
+    assert bars == [("error burst", 0.72), ("restart storm", 0.58), ("downtime", 0.44)]

@@ -37,7 +37,7 @@ class KindStyle:
     symbol: str  # marker symbol for point rows of this kind
 
 
-# Bars are drawn in this order, longest-lived kinds first, so shorter bars stay visible on top.
+# Colour and marker per kind; the legend lists kinds in this order.
 KIND_STYLES: dict[str, KindStyle] = {
     "gap": KindStyle("#9aa0a6", "line-ns-open"),
     "downtime": KindStyle("#c62828", "square"),
@@ -50,6 +50,7 @@ KIND_STYLES: dict[str, KindStyle] = {
     "annotation": KindStyle("#37474f", "star"),
 }
 OTHER_COLOURS = ("#00897b", "#6d4c41", "#c2185b", "#5c6bc0", "#7cb342")
+BAR_WIDTH, BAR_WIDTH_STEP, MIN_BAR_WIDTH = 0.72, 0.14, 0.3  # in lanes: nested bars, widest underneath
 PAGE_CONFIG = {"displaylogo": False, "scrollZoom": True, "responsive": True}
 
 
@@ -109,8 +110,10 @@ def _page_title(fig: go.Figure) -> str:
     return html.escape(html.unescape(re.sub(r"<[^>]*>", "", text)))
 
 
-def _style(kind: str, rank: int) -> KindStyle:
-    return KIND_STYLES.get(kind, KindStyle(OTHER_COLOURS[rank % len(OTHER_COLOURS)], "circle-open"))
+def _style(kind: str, kinds: list[str]) -> KindStyle:
+    unknown = [k for k in kinds if k not in KIND_STYLES]
+    fallback = OTHER_COLOURS[unknown.index(kind) % len(OTHER_COLOURS)] if kind in unknown else "#607d8b"
+    return KIND_STYLES.get(kind, KindStyle(fallback, "circle-open"))
 
 
 def _kinds_in_order(marks: pl.DataFrame) -> list[str]:
@@ -119,27 +122,43 @@ def _kinds_in_order(marks: pl.DataFrame) -> list[str]:
 
 
 def _add_marks(figure: go.Figure, marks: pl.DataFrame) -> None:
-    """One bar trace (spans) and one marker trace (points) per kind, sharing one legend entry."""
+    """Bar traces (spans), then marker traces (points), one legend entry per kind.
+
+    Kinds whose spans run longest are drawn first and widest, so that shorter spans on the same
+    lane (a storm inside an error burst) sit on top of them, nested, instead of hidden beneath.
+    """
     kinds = _kinds_in_order(marks)
-    for rank, kind in enumerate(kinds):
-        style, label = _style(kind, rank), data.escaped(kind.replace("_", " "))
-        legend = {"legendgroup": data.escaped(kind), "name": label, "legendrank": 100 + rank}
+    longest_first = (
+        marks.filter(pl.col("is_span"))
+        .group_by("kind")
+        .agg(pl.col("duration_ms").max())
+        .sort(["duration_ms", "kind"], descending=[True, False])["kind"]
+        .to_list()
+    )
+    for depth, kind in enumerate(longest_first):
         spans = marks.filter(pl.col("kind") == kind, pl.col("is_span"))
+        width = round(max(BAR_WIDTH - BAR_WIDTH_STEP * depth, MIN_BAR_WIDTH), 2)
+        figure.add_trace(_bars(spans, _style(kind, kinds), width, showlegend=True, **_legend(kind, kinds)))
+    for kind in kinds:
         points = marks.filter(pl.col("kind") == kind, ~pl.col("is_span"))
-        if not spans.is_empty():
-            figure.add_trace(_bars(spans, style, showlegend=True, **legend))
         if not points.is_empty():
-            figure.add_trace(_markers(points, style, showlegend=spans.is_empty(), **legend))
+            shown = kind not in longest_first  # a kind with bars has its legend entry already
+            figure.add_trace(_markers(points, _style(kind, kinds), showlegend=shown, **_legend(kind, kinds)))
 
 
-def _bars(spans: pl.DataFrame, style: KindStyle, **trace: object) -> go.Bar:
+def _legend(kind: str, kinds: list[str]) -> dict[str, object]:
+    label = data.escaped(kind.replace("_", " "))
+    return {"legendgroup": data.escaped(kind), "name": label, "legendrank": 100 + kinds.index(kind)}
+
+
+def _bars(spans: pl.DataFrame, style: KindStyle, width: float, **trace: object) -> go.Bar:
     return go.Bar(
         orientation="h",
         base=spans["x"].to_list(),
         x=spans["duration_ms"].to_list(),
         y=spans["lane"].to_list(),
-        width=0.56,
-        marker={"color": style.colour, "opacity": 0.78, "line": {"color": style.colour, "width": 1}},
+        width=width,
+        marker={"color": style.colour, "opacity": 0.8, "line": {"color": style.colour, "width": 1}},
         hovertext=spans["hover"].to_list(),
         hoverinfo="text",
         **trace,
