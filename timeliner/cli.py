@@ -69,7 +69,8 @@ def build(
     ] = None,
     annotations: Annotated[Path | None, typer.Option(help="CSV/TOML of human milestones to merge.")] = None,
     alias: Annotated[
-        list[str] | None, typer.Option(help="FROM=TO: call service FROM by the name TO (same service); repeatable.")
+        list[str] | None,
+        typer.Option(help="FROM=TO: call service FROM by the name TO (same service); repeatable."),
     ] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
@@ -163,6 +164,19 @@ def report(
             sources or [DEFAULT_INPUT], report_tz=report_tz, out=out, html=html, annotations=annotations
         )
     )
+
+
+@app.command()
+def screenshot(
+    html: Annotated[Path, typer.Argument(help="A gantt.html written by build.")] = Path("out/gantt.html"),
+    png: Annotated[Path, typer.Option("--png", help="Where to write the picture.")] = Path("out/gantt.png"),
+    width: Annotated[int, typer.Option(min=400, help="Width in pixels.")] = 1400,
+    height: Annotated[int, typer.Option(min=300, help="Height in pixels.")] = 800,
+) -> None:
+    """Take a PNG picture of a gantt.html with headless Chromium (for reports and slides)."""
+    from timeliner.render.screenshot import screenshot as take
+
+    _guard(lambda: typer.echo(f"Wrote {take(html, png, width=width, height=height)}"))
 
 
 @app.command()
