@@ -74,6 +74,16 @@ def stream_identity(
     return {"service": service, "instance": instance, "group": group}
 
 
+def message_columns(message: pl.Expr) -> dict[str, pl.Expr]:
+    """``message`` (Lambda runtime prefix removed), ``level_raw`` and ``request_id`` of a raw message."""
+    lam = lambda_fields(message)
+    return {
+        "message": lam["message"],
+        "level_raw": pl.coalesce(lam["level_raw"], message_level(lam["message"])),
+        "request_id": lam["request_id"],
+    }
+
+
 def log_events(
     frame: pl.DataFrame, *, fallback: str, fallback_instance: str | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -83,18 +93,17 @@ def log_events(
     ``stream``, ``group`` and ``_line``. A record whose timestamp is missing or not a whole
     number of milliseconds is rejected.
     """
-    millis = pl.col("timestamp").str.strip_chars().cast(pl.Int64, strict=False)
-    checked = frame.with_columns(_ms=millis, _received=pl.col("ingestionTime").cast(pl.Int64, strict=False))
-    bad = checked.filter(pl.col("_ms").is_null())
-    rejects = bad.select(
+    checked = frame.with_columns(
+        _ms=pl.col("timestamp").str.strip_chars().cast(pl.Int64, strict=False),
+        _received=pl.col("ingestionTime").cast(pl.Int64, strict=False),
+    )
+    rejects = checked.filter(pl.col("_ms").is_null()).select(
         line="_line",
         reason=pl.when(pl.col("timestamp").is_null())
         .then(pl.lit("log event has no timestamp"))
         .otherwise(pl.format("timestamp {} is not epoch milliseconds", pl.col("timestamp"))),
         text=pl.col("message").fill_null(""),
     )
-    message = clean_message(pl.col("message"))
-    lam = lambda_fields(message)
     who = stream_identity(
         pl.col("stream"), pl.col("group"), fallback=fallback, fallback_instance=fallback_instance
     )
@@ -104,9 +113,7 @@ def log_events(
         ts_utc=timeparse.epoch_to_utc(pl.col("_ms"), "ms"),
         ts_basis=pl.lit("epoch-ms"),
         received_ts=timeparse.epoch_to_utc(pl.col("_received"), "ms"),
-        message=lam["message"],
-        level_raw=pl.coalesce(lam["level_raw"], message_level(lam["message"])),
-        request_id=lam["request_id"],
+        **message_columns(clean_message(pl.col("message"))),
         **who,
     )
     return events, rejects

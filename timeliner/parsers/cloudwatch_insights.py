@@ -34,11 +34,10 @@ from typing import Any
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._cloudwatch import clean_message, message_level, stream_identity
+from timeliner.parsers._cloudwatch import clean_message, message_columns, stream_identity
 from timeliner.parsers._csv_rows import read_csv_rows, rows_frame
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._json_records import REJECT_COLUMNS, read_records
-from timeliner.parsers._lambda import lambda_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.sources import SourceFile
 
@@ -90,7 +89,27 @@ def insights_events(frame: pl.DataFrame, *, fallback: str) -> tuple[pl.DataFrame
         return pl.col(name) if name in frame.columns else pl.lit(None, dtype=pl.String)
 
     frame = frame.with_columns(_ts=_utc(pl.col("@timestamp")))
-    bad = frame.filter(pl.col("_ts").is_null()).select(
+    message = (
+        clean_message(col("@message")) if "@message" in frame.columns else _as_text(frame, skip_system=True)
+    )
+    described = message_columns(message)
+    group = pl.coalesce(col("@log").str.replace(r"^\d{12}:", ""), _group_from_ptr(frame))
+    events = frame.filter(pl.col("_ts").is_not_null()).select(
+        line="_line",
+        ts_raw="@timestamp",
+        ts_utc="_ts",
+        ts_basis=pl.lit("utc-by-format"),
+        received_ts=_utc(col("@ingestionTime")),
+        message=described["message"],
+        level_raw=pl.coalesce(col("level"), described["level_raw"]),
+        request_id=pl.coalesce(col("@requestId"), described["request_id"]),
+        **stream_identity(col("@logStream"), group, fallback=fallback, fallback_instance=None),
+    )
+    return events, _time_rejects(frame)
+
+
+def _time_rejects(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("_ts").is_null()).select(
         line="_line",
         reason=pl.when(pl.col("@timestamp").is_null())
         .then(pl.lit("result row has no @timestamp"))
@@ -102,24 +121,6 @@ def insights_events(frame: pl.DataFrame, *, fallback: str) -> tuple[pl.DataFrame
         ),
         text=_as_text(frame),
     )
-    message = (
-        clean_message(col("@message")) if "@message" in frame.columns else _as_text(frame, skip_system=True)
-    )
-    lam = lambda_fields(message)
-    group = pl.coalesce(col("@log").str.replace(r"^\d{12}:", ""), _group_from_ptr(frame))
-    who = stream_identity(col("@logStream"), group, fallback=fallback, fallback_instance=None)
-    events = frame.filter(pl.col("_ts").is_not_null()).select(
-        line="_line",
-        ts_raw="@timestamp",
-        ts_utc="_ts",
-        ts_basis=pl.lit("utc-by-format"),
-        received_ts=_utc(col("@ingestionTime")),
-        message=lam["message"],
-        level_raw=pl.coalesce(col("level"), lam["level_raw"], message_level(lam["message"])),
-        request_id=pl.coalesce(col("@requestId"), lam["request_id"]),
-        **who,
-    )
-    return events, bad
 
 
 def _group_from_ptr(frame: pl.DataFrame) -> pl.Expr:
@@ -215,7 +216,7 @@ FORMAT_CSV = register(
     Format(
         name="cloudwatch-insights-csv",
         description="CloudWatch Logs Insights console CSV download (@timestamp = UTC without a marker)",
-        example='@logStream,@timestamp,@message\nauthenticator-8c0c...,2021-08-08 20:04:46.282,"level=warning msg=""access denied"""',
+        example="@logStream,@timestamp,@message",
         sniff=sniff_csv,
         parse=parse_csv,
     )

@@ -25,9 +25,8 @@ import re
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._cloudwatch import message_level, stream_identity
+from timeliner.parsers._cloudwatch import message_columns, stream_identity
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lambda import lambda_fields
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.sources import SourceFile
@@ -84,17 +83,13 @@ def _describe(heads: pl.DataFrame, path: str) -> pl.DataFrame:
         fallback=service_from_path(path),
         fallback_instance=None,
     )
-    lam = lambda_fields(pl.col("message"))
     return heads.with_columns(
         ts_raw="ts",
         ts_utc=timeparse.iso_to_utc(pl.col("ts")),
         ts_local=pl.lit(None, dtype=pl.Datetime("us")),
         ts_basis=pl.lit("offset"),
         **who,
-    ).with_columns(
-        level_raw=pl.coalesce(lam["level_raw"], message_level(lam["message"])),
-        request_id=lam["request_id"],
-        message=lam["message"],
+        **message_columns(pl.col("message")),
     )
 
 

@@ -124,7 +124,7 @@ FORMAT = register(
     Format(
         name="sentry-csv",
         description="Sentry CSV exports: Discover 'Export All' and issue tag values (timestamp, else first_seen = event time)",
-        example="title,event.type,project,level,timestamp\r\nZeroDivisionError: division by zero,error,checkout,error,2021-03-11T17:54:18+00:00",
+        example="title,event.type,project,level,timestamp",
         sniff=sniff,
         parse=parse,
     )
