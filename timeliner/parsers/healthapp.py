@@ -1,0 +1,74 @@
+"""Android HealthApp pipe-separated log (loghub): ``timestamp|component|pid|message``.
+
+Reads lines such as::
+
+    20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579
+    20171224-0:0:0:218|Step_StandStepCounter|30002312|reStartStepCounter
+
+Hour, minute, second and milliseconds are not zero-padded (``0:0:0:218``; ``35:11`` is 11 ms).
+The time is local wall-clock time (``--source-tz`` / ``--tz``). The component goes to ``logger``,
+the pid is kept; the service is the file's stem.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._stamps import wall_clock
+from timeliner.schema import UTC_US
+from timeliner.sources import SourceFile
+
+HEADER = (
+    r"^(?<ts>(?<year>\d{4})(?<month>\d{2})(?<day>\d{2})-(?<time>\d{1,2}:\d{1,2}:\d{1,2}):(?<ms>\d{1,3}))"
+    r"\|(?<component>[^|]*)\|(?<pid>\d+)\|(?<msg>.*)$"
+)
+_SNIFF = re.compile(HEADER.replace("(?<", "(?P<"))
+
+
+def sniff(head: str) -> float:
+    lines = head.splitlines()
+    if len(lines) > 1 and not head.endswith("\n"):
+        lines.pop()  # cut by the sniff window
+    lines = [ln for ln in lines[:30] if ln.strip()]
+    hits = sum(1 for ln in lines if _SNIFF.match(ln))
+    return 0.95 if lines and hits * 2 > len(lines) else 0.0
+
+
+def parse(source: SourceFile) -> ParseResult:
+    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
+    frame = frame.with_columns(
+        ts_raw=pl.col("ts"),
+        ts_utc=pl.lit(None, dtype=UTC_US),
+        ts_local=wall_clock(
+            year=pl.col("year"),
+            month=pl.col("month"),
+            day=pl.col("day"),
+            time=pl.col("time"),
+            fraction=pl.col("ms").str.pad_start(3, "0"),
+        ),
+        logger=pl.col("component"),
+        message=pl.col("msg").str.strip_chars_end(),
+        service=pl.lit(service_from_path(source.path)),
+    )
+    heads, rejects, continuations = assemble(
+        frame,
+        is_start=pl.col("ts").is_not_null(),
+        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(r"^\d{8}-\d"),
+    )
+    return text_result(source, frame, heads, rejects, continuations)
+
+
+FORMAT = register(
+    Format(
+        name="healthapp",
+        description="Android HealthApp log (loghub): yyyyMMdd-H:m:s:S|component|pid|message, local time",
+        example="20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
+        sniff=sniff,
+        parse=parse,
+    )
+)

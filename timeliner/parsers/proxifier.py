@@ -1,0 +1,69 @@
+"""Proxifier connection log: ``[MM.DD HH:MM:SS] program - target message``.
+
+Reads lines such as::
+
+    [10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS
+    [10.30 21:08:03] spoolsv.exe *64 - 127.0.0.1:135 error : Could not connect through proxy proxy.cse.cuhk.edu.hk:5070
+
+The time has no year and no zone: the year is assigned by normalize (``--year`` or inferred,
+rolling over at New Year) and the zone is the file's (``--source-tz`` / ``--tz``). The program
+(``chrome.exe``; ``*64`` marks a 64-bit process) is the service; a line saying ``error`` is
+level ``error``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._stamps import yearless_clock
+from timeliner.schema import UTC_US
+from timeliner.sources import SourceFile
+
+HEADER = (
+    r"^\[(?<ts>(?<month>\d{2})\.(?<day>\d{2}) (?<time>\d{2}:\d{2}:\d{2}))\] "
+    r"(?<program>.+?)(?: \*64)? - (?<msg>.*)$"
+)
+_SNIFF = re.compile(HEADER.replace("(?<", "(?P<"))
+
+
+def sniff(head: str) -> float:
+    lines = head.splitlines()
+    if len(lines) > 1 and not head.endswith("\n"):
+        lines.pop()  # cut by the sniff window
+    lines = [ln for ln in lines[:30] if ln.strip()]
+    hits = sum(1 for ln in lines if _SNIFF.match(ln))
+    return 0.95 if lines and hits * 2 > len(lines) else 0.0
+
+
+def parse(source: SourceFile) -> ParseResult:
+    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
+    frame = frame.with_columns(
+        ts_raw=pl.col("ts"),
+        ts_utc=pl.lit(None, dtype=UTC_US),
+        ts_local=yearless_clock(month=pl.col("month"), day=pl.col("day"), time=pl.col("time")),
+        level_raw=pl.when(pl.col("msg").str.contains(r"\berror\b")).then(pl.lit("error")),
+        message=pl.col("msg").str.strip_chars_end(),
+        service=pl.coalesce(pl.col("program"), pl.lit(service_from_path(source.path))),
+    )
+    heads, rejects, continuations = assemble(
+        frame,
+        is_start=pl.col("ts").is_not_null(),
+        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(r"^\[\d{2}\.\d{2} "),
+    )
+    return text_result(source, frame, heads, rejects, continuations, yearless=True)
+
+
+FORMAT = register(
+    Format(
+        name="proxifier",
+        description="Proxifier connection log ([MM.DD HH:MM:SS] program - ...); yearless local time",
+        example="[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS",
+        sniff=sniff,
+        parse=parse,
+    )
+)

@@ -1,0 +1,68 @@
+"""Windows Component-Based Servicing log (``C:\\Windows\\Logs\\CBS\\CBS.log``, also DISM.log).
+
+Reads lines such as::
+
+    2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: ...
+    2016-09-28 04:30:31, Info                  CSI    00000001@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called
+
+The line's time is local wall-clock time (``--source-tz`` / ``--tz``). CSI lines carry a second,
+inner stamp in another zone (UTC on the machine loghub sampled): it stays in the message, the
+line's own time is the event's. The level (``Info``, ``Warning``, ``Error``) is kept, the component
+(``CBS``, ``CSI``, ``DISM``) goes to ``logger``; the service is the file's stem. Lines without the
+prefix continue the event above.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.schema import UTC_US
+from timeliner.sources import SourceFile
+
+HEADER = r"^(?<ts>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}), (?<level>[A-Za-z]+)\s+(?<component>[\w-]+)\s{2,}(?<msg>.*)$"
+_SNIFF = re.compile(HEADER.replace("(?<", "(?P<"))
+
+
+def sniff(head: str) -> float:
+    lines = head.splitlines()
+    if len(lines) > 1 and not head.endswith("\n"):
+        lines.pop()  # cut by the sniff window
+    lines = [ln for ln in lines[:30] if ln.strip()]
+    hits = sum(1 for ln in lines if _SNIFF.match(ln))
+    return 0.95 if lines and hits * 2 > len(lines) else 0.0
+
+
+def parse(source: SourceFile) -> ParseResult:
+    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
+    frame = frame.with_columns(
+        ts_raw=pl.col("ts"),
+        ts_utc=pl.lit(None, dtype=UTC_US),
+        ts_local=pl.col("ts").str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
+        level_raw=pl.col("level"),
+        logger=pl.col("component"),
+        message=pl.col("msg").str.strip_chars_end(),
+        service=pl.lit(service_from_path(source.path)),
+    )
+    heads, rejects, continuations = assemble(
+        frame,
+        is_start=pl.col("ts").is_not_null(),
+        is_broken=pl.col("ts").is_null()
+        & pl.col("text").str.contains(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},"),
+    )
+    return text_result(source, frame, heads, rejects, continuations)
+
+
+FORMAT = register(
+    Format(
+        name="windows-cbs",
+        description="Windows CBS.log / DISM.log servicing logs (local time, level, component)",
+        example="2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: ...",
+        sniff=sniff,
+        parse=parse,
+    )
+)
