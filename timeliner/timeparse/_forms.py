@@ -56,6 +56,20 @@ def parse_with_format(text: pl.Expr, fmt: str) -> pl.Expr:
     return parsed
 
 
+def pad_milliseconds(text: pl.Expr) -> pl.Expr:
+    """Zero-pad a trailing millisecond count written without padding, so ``%3f`` reads it.
+
+    HealthApp writes ``20171223-22:15:35:11`` for 11 ms (then ``…:96``, ``…:104``): the field is
+    a number of milliseconds, not a decimal fraction. Use before :func:`parse_with_format`.
+
+    >>> stamp = pad_milliseconds(pl.lit("20171223-22:15:35:11"))
+    >>> pl.select(parse_with_format(stamp, "%Y%m%d-%H:%M:%S:%3f")).item()
+    datetime.datetime(2017, 12, 23, 22, 15, 35, 11000)
+    """
+    one_digit = text.str.strip_chars().str.replace(r"(\D)(\d)$", "${1}00${2}")
+    return one_digit.str.replace(r"(\D)(\d\d)$", "${1}0${2}")
+
+
 def posix_pivot(local: pl.Expr) -> pl.Expr:
     """Move years 2069–2099 read from a two-digit ``%y`` back to 1969–1999 (the POSIX reading)."""
     return pl.when(local.dt.year() >= _POSIX_PIVOT_YEAR).then(local.dt.offset_by("-100y")).otherwise(local)
@@ -68,8 +82,9 @@ def yearless_to_local(text: pl.Expr, fmt: str) -> pl.Expr:
     datetime.datetime(2000, 10, 30, 16, 49, 6)
     """
     _check_format(fmt)
-    with_year = pl.concat_str(pl.lit(f"{PLACEHOLDER_YEAR} "), text.str.strip_chars())
-    return with_year.str.to_datetime(f"%Y {fmt}", time_unit="us", strict=False)
+    # The year goes last so the result keeps the name of ``text`` (concat_str names it after its first part).
+    with_year = pl.concat_str(text.str.strip_chars(), pl.lit(f" {PLACEHOLDER_YEAR}"))
+    return with_year.str.to_datetime(f"{fmt} %Y", time_unit="us", strict=False)
 
 
 def syslog_to_local(text: pl.Expr) -> pl.Expr:

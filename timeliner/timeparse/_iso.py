@@ -11,6 +11,8 @@ from timeliner.schema import UTC_US
 _OFFSET_AT_END = r"\d:\d{2}(?:[.,]\d+)?\s?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _HOURS_ONLY_OFFSET = r"(:\d{2}(?:\.\d+)?\s?[+-]\d{2})$"  # PostgreSQL writes "+02" for +02:00
 _NAIVE = "%Y-%m-%d %H:%M:%S%.f"
+# Blanks, quotes and the stray backtick of pasted logs (``ts=2023-10-13T01:36:37.231Z` ``) around a stamp.
+_STRAY = " \t\r\n\"'`"
 _RFC2822 = "%d %b %Y %H:%M:%S %#z"
 _RFC2822_UTC_NAMES = r"\s(?:GMT|UTC|UT|Z)$"
 
@@ -20,7 +22,7 @@ def _unified(text: pl.Expr) -> pl.Expr:
 
     Slicing at the fixed position of an ISO date is much cheaper than a regex over the column.
     """
-    text = text.str.strip_chars()
+    text = text.str.strip_chars(_STRAY)
     joined = pl.concat_str(text.str.slice(0, 10), pl.lit(" "), text.str.slice(11))
     return joined.str.replace(",", ".", literal=True)
 
@@ -31,7 +33,7 @@ def has_offset(text: pl.Expr) -> pl.Expr:
     >>> pl.select(has_offset(pl.lit("2019-06-07T12:16:20.5+02:00"))).item()
     True
     """
-    return text.str.strip_chars().str.contains(_OFFSET_AT_END)
+    return text.str.strip_chars(_STRAY).str.contains(_OFFSET_AT_END)
 
 
 def iso_to_utc(text: pl.Expr) -> pl.Expr:
