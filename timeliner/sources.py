@@ -100,6 +100,11 @@ def read_source(path: str) -> SourceFile:
         ) from None
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    return source_from_bytes(path, raw, mtime)
+
+
+def source_from_bytes(path: str, raw: bytes, mtime: float | None = None) -> SourceFile:
+    """Decompress and decode the bytes of a file already read (by Spark's binaryFile reader, from S3)."""
     notes: list[str] = []
     compressed = raw.startswith(GZIP_MAGIC)
     if compressed:
