@@ -156,3 +156,27 @@ def test_python_m_timeliner_works() -> None:
         [sys.executable, "-m", "timeliner", "formats"], capture_output=True, text=True, env=os.environ
     )
     assert proc.returncode == 0 and "log4j" in proc.stdout
+
+
+def test_detect_settings_reach_the_detectors(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(GOOD_LOG.replace("2026-10-13 21:05:00.000", "2026-10-13 21:04:30.000"))
+    out = tmp_path / "o"
+    code, _out, err = run("build", str(log), "--out", str(out), "--detect", "detectors=restart")
+    assert code == 0, err
+    kinds = {r["kind"] for r in csv.DictReader((out / "timeline.csv").open(encoding="utf-8"))}
+    assert kinds == {"restart"}  # the interruption detector was switched off
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--detect", "burst_min=abc"], "Error: burst_min: expected a whole number, got 'abc'\n"),
+        (["--detect", "burst_min"], "Error: --detect 'burst_min': expected KEY=VALUE, e.g. --detect gap_min=30m\n"),
+        (["--alias", "x"], "Error: --alias 'x': expected FROM=TO, e.g. --alias 'cnt01/runtime=cnt01-runtime'\n"),
+    ],
+)
+def test_bad_detect_and_alias_values(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "app.log").write_text(GOOD_LOG)
+    code, _out, err = run("build", str(tmp_path / "app.log"), "--out", str(tmp_path / "o"), *args)
+    assert (code, err) == (2, message)

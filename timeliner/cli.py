@@ -72,6 +72,10 @@ def build(
         list[str] | None,
         typer.Option(help="FROM=TO: call service FROM by the name TO (same service); repeatable."),
     ] = None,
+    detect: Annotated[
+        list[str] | None,
+        typer.Option(help="KEY=VALUE detection setting (gap_min=30m, burst_min=20); repeatable. See README."),
+    ] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print problems.")] = False,
@@ -83,7 +87,7 @@ def build(
     opts: dict[str, object] = {
         "inputs": inputs, "tz": tz, "source_tz": source_tz, "year": year, "report_tz": report_tz,
         "restart_window": restart_window, "restart_min": restart_min, "rules": rules, "strict": strict,
-        "format": format, "skew": skew, "abbrev": abbrev, "annotations": annotations, "alias": alias, "redact": redact,
+        "format": format, "skew": skew, "abbrev": abbrev, "annotations": annotations, "alias": alias, "detect": detect, "redact": redact,
         "engine": engine,
     }  # fmt: skip
 
@@ -121,9 +125,12 @@ def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]
         restart_min=opts["restart_min"] or 2,  # type: ignore[arg-type]
         rules=opts["rules"],  # type: ignore[arg-type]
         strict=bool(opts["strict"]),
-        formats=parse_pairs(opts["format"], "--format"),  # type: ignore[arg-type]
+        formats=parse_pairs(opts["format"], "--format", shape="GLOB=NAME", example="'*.txt=log4j'"),  # type: ignore[arg-type]
         annotations=opts["annotations"],  # type: ignore[arg-type]
-        aliases=parse_pairs(opts["alias"], "--alias"),  # type: ignore[arg-type]
+        aliases=parse_pairs(
+            opts["alias"], "--alias", shape="FROM=TO", example="'cnt01/runtime=cnt01-runtime'"
+        ),  # type: ignore[arg-type]
+        detect=parse_pairs(opts["detect"], "--detect", shape="KEY=VALUE", example="gap_min=30m"),  # type: ignore[arg-type]
         skew=parse_skew_options(opts["skew"]),  # type: ignore[arg-type]
         abbrevs=parse_abbrev_options(opts["abbrev"]),  # type: ignore[arg-type]
     )

@@ -96,7 +96,11 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
     events = classify_events(events, settings)
     rejects = pl.concat(reject_frames, how="vertical").sort(["file", "line"])
     return LoadResult(
-        events=conform_events(events), rejects=rejects, files=reports, problems=problems, reconciled=reconciled
+        events=conform_events(events),
+        rejects=rejects,
+        files=reports,
+        problems=problems,
+        reconciled=reconciled,
     )
 
 
@@ -111,9 +115,9 @@ def detect_timeline(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     """Run the detectors over classified events."""
     from timeliner.detectors import DetectConfig, detect
 
-    return detect(
-        events, DetectConfig(restart_window=settings.restart_window, restart_min=settings.restart_min)
-    )
+    options: dict[str, object] = dict(settings.detect)
+    options.update(restart_window=settings.restart_window, restart_min=settings.restart_min)
+    return detect(events, DetectConfig.from_options(**options))
 
 
 def load_file(

@@ -43,6 +43,7 @@ class Settings:
     abbrevs: tuple[tuple[str, str], ...] = ()  # (abbreviation, zone or offset), --abbrev IST=Asia/Kolkata
     annotations: Path | None = None
     aliases: tuple[tuple[str, str], ...] = ()  # (service as logged, service to call it), --alias
+    detect: tuple[tuple[str, str], ...] = ()  # (DetectConfig field, value as text), --detect / [detect]
     redact: bool = False
     config_files: tuple[str, ...] = field(default=())
 
@@ -57,16 +58,19 @@ class Settings:
 
 
 def parse_pairs(
-    values: list[str] | None, option: str, *, check_zone: bool = False
+    values: list[str] | None,
+    option: str,
+    *,
+    check_zone: bool = False,
+    shape: str = "GLOB=VALUE",
+    example: str = "'*app*.log=Europe/Amsterdam'",
 ) -> tuple[tuple[str, str], ...]:
     """``["*.log=Europe/Amsterdam"]`` → ``(("*.log", "Europe/Amsterdam"),)``; bad text is a usage error."""
     pairs = []
     for value in values or []:
         glob, sep, rhs = value.rpartition("=")
         if not sep or not glob or not rhs:
-            raise UsageError(
-                f"{option} {value!r}: expected GLOB=VALUE, e.g. {option} '*app*.log=Europe/Amsterdam'"
-            )
+            raise UsageError(f"{option} {value!r}: expected {shape}, e.g. {option} {example}")
         pairs.append((glob, validate_zone(rhs) if check_zone else rhs))
     return tuple(pairs)
 
@@ -78,7 +82,17 @@ def load_case_file(path: str) -> dict[str, Any]:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
-    known = {"tz", "report_tz", "year", "source_tz", "restart_window", "restart_min", "format", "service_alias"}
+    known = {
+        "tz",
+        "report_tz",
+        "year",
+        "source_tz",
+        "restart_window",
+        "restart_min",
+        "format",
+        "service_alias",
+        "detect",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
@@ -110,6 +124,10 @@ def merge_case_files(settings: Settings, paths: list[str], explicit: set[str]) -
         changes["formats"] = settings.formats + formats
         aliases = tuple((str(k), str(v)) for k, v in (data.get("service_alias") or {}).items())
         changes["aliases"] = settings.aliases + aliases
+        # Options typed on the command line come after the file's, so they win in the dict built from them.
+        changes["detect"] = (
+            tuple((str(k), str(v)) for k, v in (data.get("detect") or {}).items()) + settings.detect
+        )
         changes["config_files"] = (*settings.config_files, path)
         settings = replace(settings, **changes)
     return settings

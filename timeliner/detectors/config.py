@@ -79,12 +79,35 @@ class DetectConfig:
         unknown = sorted(set(options) - set(names))
         if unknown:
             raise UsageError(f"unknown detection option(s) {', '.join(unknown)}; known: {', '.join(names)}")
-        converted: dict[str, Any] = {}
-        for name, value in options.items():
-            if isinstance(value, str) and isinstance(getattr(cls, name, None), timedelta):
-                try:
-                    value = parse_duration(value)
-                except ValueError as exc:
-                    raise UsageError(f"{name}: {exc}") from None
-            converted[name] = value
+        converted = {
+            name: _from_text(name, value, getattr(cls, name, None)) for name, value in options.items()
+        }
         return cls(**converted)
+
+
+def _from_text(name: str, value: Any, default: Any) -> Any:
+    """Command-line and case-file values arrive as text: read them as the setting's own type."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if isinstance(default, timedelta):
+            return parse_duration(value)
+        if isinstance(default, bool):
+            if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise ValueError("expected true or false")
+            return value.lower() in ("true", "yes", "1")
+        if isinstance(default, int):
+            if not value.strip().isdigit():
+                raise ValueError("expected a whole number")
+            return int(value)
+        if isinstance(default, float):
+            try:
+                return float(value)
+            except ValueError:
+                raise ValueError("expected a number such as 2 or 2.5") from None
+        if isinstance(default, tuple):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        detail = str(exc) if isinstance(default, timedelta) else f"{exc}, got {value!r}"
+        raise UsageError(f"{name}: {detail}") from None
+    return value
