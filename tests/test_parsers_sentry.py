@@ -161,3 +161,25 @@ def test_formats_doc_has_a_row_for_every_cloudwatch_and_sentry_format() -> None:
     assert len(names) == 8
     missing = [name for name in names if f"| `{name}` |" not in doc]
     assert not missing, f"add rows for {missing} to docs/formats-cloudwatch-sentry.md"
+
+
+def test_a_damaged_payload_is_rejected_without_its_breadcrumbs_becoming_events(tmp_path: Path) -> None:
+    damaged = (
+        '{"event_id": "0deedc6e122944f093c29d6e6182fce9", "timestamp": 1710079541.25, "platform": "javascript",\n'
+        ' "breadcrumbs": {"values": [{"timestamp": 1710079540.0, "category": "fetch", "level": "info"}]},\n'
+        ' "exception": {"values": [{"type": "TypeError" "value": "Failed to fetch"}]}}'
+    )
+    good = (
+        '{"event_id": "34526172dfbe4c9c92bf1e6f14d6cd25", "timestamp": 1710079542.5, "message": "retry ok"}'
+    )
+    path = tmp_path / "payloads.json"
+    path.write_text(f"[{damaged},\n{good}]")
+    result = get_format("sentry-payload").parse(read_source(str(path)))
+    assert _column(result, "line") == [2]
+    assert _column(result, "message") == ["retry ok"]
+    assert result.rejects.select("line", "reason").rows() == [
+        (
+            1,
+            "damaged JSON from file line 1 (Expecting ',' delimiter at file line 3); the Sentry documents around it were kept",
+        )
+    ]

@@ -1,4 +1,4 @@
-"""Sentry web-API event JSON: event lists and single event details.
+"""Sentry web-API event JSON: event lists, single event details, Discover query results.
 
 Reads ``GET /api/0/projects/{org}/{project}/events/`` and ``/issues/{id}/events/`` (a JSON
 array, newest first; several pages may be saved one after another) and the event detail
@@ -7,6 +7,10 @@ shape (``.../events/latest/``, one object)::
     [{"eventID": "9fac2ceed9344f2bbfdd1fdacb0ed9b1", "title": "InterruptedException: ...",
       "dateCreated": "2020-09-11T17:46:36Z", "dateReceived": "2020-09-11T17:46:37.120Z",
       "tags": [{"key": "level", "value": "error"}, {"key": "server_name", "value": "web1"}]}]
+
+Discover's JSON (``/organizations/{org}/events/?field=title&field=timestamp...``) gives rows
+under ``data`` with ``timestamp`` instead of ``dateCreated`` and the project as
+``project.name``/``project``; they are read the same way.
 
 ``dateCreated`` is when the event happened (the SDK's timestamp) and is the event time;
 ``dateReceived`` (server receipt, sometimes hours later for replayed events) is kept as
@@ -34,18 +38,27 @@ _SNIFF = re.compile(
     r'"eventID"\s*:.*"dateCreated"\s*:|"dateCreated"\s*:.*"(?:eventID|groupID)"\s*:', re.DOTALL
 )
 _CAMEL_ID = re.compile(r'"(?:eventID|groupID|projectID)"\s*:')
+# Discover / organization events JSON: {"data": [{"id", "title", "timestamp", "project.name"}], "meta": {...}}
+_DISCOVER = re.compile(
+    r'^\s*\{\s*"(?:data|meta)"\s*:.*"(?:project\.name|project|title|event\.type)"\s*:', re.DOTALL
+)
 
 
 def sniff(head: str) -> float:
     if _SNIFF.search(head):
         return 0.97
+    if _DISCOVER.search(head) and '"timestamp"' in head and '"meta"' in head:
+        return 0.85
     # A large first event can push dateCreated past the sniffed head; the camelCase ids are
     # the API's own spelling (SDK payloads and stored JSON write event_id).
     return 0.6 if _CAMEL_ID.search(head) and '"dateCreated"' not in head else 0.0
 
 
 def _is_event(obj: Any) -> bool:
-    return isinstance(obj, dict) and "dateCreated" in obj and ("eventID" in obj or "id" in obj)
+    # eventID, not id: a release object nested in an event has id and dateCreated too.
+    if not isinstance(obj, dict):
+        return False
+    return ("dateCreated" in obj and "eventID" in obj) or ("timestamp" in obj and "title" in obj)
 
 
 def parse(source: SourceFile) -> ParseResult:
@@ -54,15 +67,20 @@ def parse(source: SourceFile) -> ParseResult:
         source,
         keys=("data", "events", "results"),
         is_record=_is_event,
-        record_hint=r'"eventID"\s*:|"dateCreated"\s*:',
+        record_hint=r'"eventID"\s*:|"dateCreated"\s*:|"timestamp"\s*:\s*"\d',
         what="event",
     )
     fallback = service_from_path(source.path)
     rows = [
-        event_row(r, time=r.get("dateCreated"), received=r.get("dateReceived"), fallback=fallback)
+        event_row(
+            r,
+            time=r.get("dateCreated", r.get("timestamp")),
+            received=r.get("dateReceived"),
+            fallback=fallback,
+        )
         for r in found.records
     ]
-    events, bad = rows_to_events(rows, "dateCreated")
+    events, bad = rows_to_events(rows, "dateCreated/timestamp")
     rejects = pl.concat([found.rejects, bad.cast(REJECT_COLUMNS)]).sort("line")
     return ParseResult(events=events, rejects=rejects, units=found.units, unit="record", notes=found.notes)
 

@@ -55,6 +55,11 @@ def sniff(head: str) -> float:
     return 0.6 if _MODULES_FIRST.search(head) else 0.0
 
 
+def _is_document(obj: Any) -> bool:
+    """An event, session or envelope header — not a breadcrumb, which also has a timestamp."""
+    return isinstance(obj, dict) and ("event_id" in obj or "sid" in obj or _kind(obj) == "header")
+
+
 def _kind(item: dict[str, Any]) -> str:
     """event, session, header (envelope or item header), or other."""
     if "sid" in item and "status" in item:
@@ -98,8 +103,8 @@ def parse(source: SourceFile) -> ParseResult:
     found = read_records(
         source,
         keys=(),
-        is_record=lambda o: isinstance(o, dict) and ("timestamp" in o or "event_id" in o),
-        record_hint=r'"(?:event_id|timestamp)"\s*:',
+        is_record=_is_document,
+        record_hint=r'"(?:event_id|sid)"\s*:',
         what="Sentry document",
     )
     kinds = [_kind(r) for r in found.records]
