@@ -14,6 +14,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     journald,
     jsonlines,
     log4j,
+    logcat,
     logfmt,
     proxifier,
     python_logging,
