@@ -10,6 +10,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     cloudwatch_s3,
     cloudwatch_subscription,
     containers,
+    generic,
     healthapp,
     journald,
     jsonlines,

@@ -1,0 +1,89 @@
+"""Any text log whose lines start with a recognizable timestamp — the fallback when no format fits.
+
+Reads lines that begin (optionally inside ``[...]``) with one of::
+
+    2024-05-02 10:00:00,123 anything      2024-05-02T10:00:00.123+02:00 anything      2024/05/02 10:00:00 anything
+    May  2 10:00:00 anything (no year)    Thu May 02 10:00:00 2024 anything (ctime)
+
+It scores lowest of all formats, so a specific parser always wins. ISO-like stamps with an
+offset fix the instant, others are local wall-clock time; a stamp without a year gets one from
+normalize. A level word near the start (``ERROR``, ``warn``) is kept. Lines that do not start
+with a timestamp continue the event above. The service is the file's stem.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._stamps import MONTH_NAMES, iso_instant_or_local, month_number, yearless_clock
+from timeliner.sources import SourceFile
+
+_ISO = r"(?<iso>\d{4}[-/.]\d{2}[-/.]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)"
+_BSD = rf"(?<bsd>(?<mon>{MONTH_NAMES}) +(?<day>\d{{1,2}}) (?<time>\d{{2}}:\d{{2}}:\d{{2}})(?:\.(?<frac>\d{{1,6}}))?)"
+_CTIME = rf"(?<ctime>[A-Z][a-z]{{2}} (?:{MONTH_NAMES}) +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}} \d{{4}})"
+HEADER = rf"^\s*\[?(?:{_ISO}|{_CTIME}|{_BSD})\]?(?:\s*[|:-]\s*|\s+|$)(?<rest>.*)$"
+LEVEL_NEAR_START = r"(?i)^.{0,40}?\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|ALERT|EMERG)\b"
+_SNIFF = re.compile(HEADER.replace("(?<", "(?P<"))
+
+
+def sniff(head: str) -> float:
+    """0.35 when most lines start with a timestamp: enough to be chosen only when nothing else fits."""
+    lines = head.splitlines()
+    if len(lines) > 1 and not head.endswith("\n"):
+        lines.pop()  # cut by the sniff window
+    lines = [ln for ln in lines[:40] if ln.strip()]
+    hits = sum(1 for ln in lines if _SNIFF.match(ln))
+    return 0.35 if lines and hits * 2 > len(lines) else 0.0
+
+
+def _time_columns() -> dict[str, pl.Expr]:
+    # 2024/05/02 and 2024.05.02 are read like 2024-05-02; a space before the offset is dropped.
+    iso_text = (
+        pl.col("iso")
+        .str.replace(r"^(\d{4})[/.](\d{2})[/.](\d{2})", "$1-$2-$3")
+        .str.replace(r"\s(Z|[+-])", "$1")
+    )
+    iso = iso_instant_or_local(iso_text)
+    bsd = yearless_clock(
+        month=month_number(pl.col("mon")), day=pl.col("day"), time=pl.col("time"), fraction=pl.col("frac")
+    )
+    ctime = (
+        pl.col("ctime")
+        .str.replace(r" +", " ")
+        .str.to_datetime("%a %b %d %H:%M:%S %Y", strict=False, time_unit="us")
+    )
+    return {
+        "ts_raw": pl.coalesce("iso", "ctime", "bsd"),
+        "ts_utc": iso["ts_utc"],
+        "ts_local": pl.coalesce(iso["ts_local"], ctime, bsd),
+        "ts_basis": iso["ts_basis"],
+    }
+
+
+def parse(source: SourceFile) -> ParseResult:
+    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
+    frame = frame.with_columns(
+        **_time_columns(),
+        level_raw=pl.col("rest").str.extract(LEVEL_NEAR_START, 1),
+        message=pl.col("rest").str.strip_chars_end(),
+        service=pl.lit(service_from_path(source.path)),
+    )
+    yearless = bool(frame["bsd"].is_not_null().any())
+    heads, rejects, continuations = assemble(frame, is_start=pl.col("ts_raw").is_not_null())
+    return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
+
+
+FORMAT = register(
+    Format(
+        name="generic",
+        description="fallback: any text whose lines start with a timestamp (ISO, yyyy/MM/dd, syslog-style, ctime)",
+        example="2024-05-02 10:00:00.123 worker-3 lost connection to db-1 (retrying in 5 s)",
+        sniff=sniff,
+        parse=parse,
+    )
+)
