@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -84,12 +85,12 @@ def build(
     from timeliner import pipeline
     from timeliner.console import print_build_report
 
-    opts: dict[str, object] = {
-        "inputs": inputs, "tz": tz, "source_tz": source_tz, "year": year, "report_tz": report_tz,
-        "restart_window": restart_window, "restart_min": restart_min, "rules": rules, "strict": strict,
-        "format": format, "skew": skew, "abbrev": abbrev, "annotations": annotations, "alias": alias, "detect": detect, "redact": redact,
-        "engine": engine,
-    }  # fmt: skip
+    opts = BuildOptions(
+        inputs=list(inputs or []), tz=tz, source_tz=source_tz or [], year=year, report_tz=report_tz,
+        restart_window=restart_window, restart_min=restart_min, rules=rules, strict=strict, format=format or [],
+        skew=skew or [], abbrev=abbrev or [], annotations=annotations, alias=alias or [], detect=detect or [],
+        redact=redact, engine=engine,
+    )  # fmt: skip
 
     def run() -> None:
         settings, paths = _settings_from_options(opts)
@@ -99,40 +100,61 @@ def build(
     _guard(run)
 
 
-def _settings_from_options(opts: dict[str, object]) -> tuple[Settings, list[str]]:
+@dataclass
+class BuildOptions:
+    """The build options as typed on the command line (None: not given)."""
+
+    inputs: list[str]
+    tz: str | None
+    source_tz: list[str]
+    year: int | None
+    report_tz: str | None
+    restart_window: str | None
+    restart_min: int | None
+    rules: Path | None
+    strict: bool
+    format: list[str]
+    skew: list[str]
+    abbrev: list[str]
+    annotations: Path | None
+    alias: list[str]
+    detect: list[str]
+    redact: bool
+    engine: str
+
+
+def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
     from timeliner.skew import parse_skew_options
     from timeliner.sources import expand_inputs
     from timeliner.zones import parse_abbrev_options
 
-    if opts["engine"] != "polars":
-        raise UsageError(f"--engine {opts['engine']}: only 'polars' is available in this version")
-    if opts["redact"]:
+    if opts.engine != "polars":
+        raise UsageError(f"--engine {opts.engine}: only 'polars' is available in this version")
+    if opts.redact:
         raise UsageError("--redact is not available in this version yet")
-    paths = list(opts["inputs"] or [])  # type: ignore[call-overload]
+    paths = opts.inputs
     if not paths:
         if not os.path.isdir(DEFAULT_INPUT):
             raise UsageError(f"no INPUT given and no {DEFAULT_INPUT}/ folder here; pass log files or folders")
         paths = [DEFAULT_INPUT]
-    explicit = {
-        k for k in ("tz", "report_tz", "year", "restart_window", "restart_min") if opts[k] is not None
-    }
+    typed = {"tz": opts.tz, "report_tz": opts.report_tz, "year": opts.year}
+    typed |= {"restart_window": opts.restart_window, "restart_min": opts.restart_min}
+    explicit = {name for name, value in typed.items() if value is not None}
     settings = Settings(
-        tz=validate_zone(str(opts["tz"])) if opts["tz"] else None,
-        source_tz=parse_pairs(opts["source_tz"], "--source-tz", check_zone=True),  # type: ignore[arg-type]
-        year=opts["year"],  # type: ignore[arg-type]
-        report_tz=validate_zone(str(opts["report_tz"])) if opts["report_tz"] else "UTC",
-        restart_window=_duration(opts["restart_window"] or "2m", "--restart-window"),
-        restart_min=opts["restart_min"] or 2,  # type: ignore[arg-type]
-        rules=opts["rules"],  # type: ignore[arg-type]
-        strict=bool(opts["strict"]),
-        formats=parse_pairs(opts["format"], "--format", shape="GLOB=NAME", example="'*.txt=log4j'"),  # type: ignore[arg-type]
-        annotations=opts["annotations"],  # type: ignore[arg-type]
-        aliases=parse_pairs(
-            opts["alias"], "--alias", shape="FROM=TO", example="'cnt01/runtime=cnt01-runtime'"
-        ),  # type: ignore[arg-type]
-        detect=parse_pairs(opts["detect"], "--detect", shape="KEY=VALUE", example="gap_min=30m"),  # type: ignore[arg-type]
-        skew=parse_skew_options(opts["skew"]),  # type: ignore[arg-type]
-        abbrevs=parse_abbrev_options(opts["abbrev"]),  # type: ignore[arg-type]
+        tz=validate_zone(opts.tz) if opts.tz else None,
+        source_tz=parse_pairs(opts.source_tz, "--source-tz", check_zone=True),
+        year=opts.year,
+        report_tz=validate_zone(opts.report_tz) if opts.report_tz else "UTC",
+        restart_window=_duration(opts.restart_window or "2m", "--restart-window"),
+        restart_min=opts.restart_min or 2,
+        rules=opts.rules,
+        strict=opts.strict,
+        formats=parse_pairs(opts.format, "--format", shape="GLOB=NAME", example="'*.txt=log4j'"),
+        annotations=opts.annotations,
+        aliases=parse_pairs(opts.alias, "--alias", shape="FROM=TO", example="'cnt01/runtime=cnt01-runtime'"),
+        detect=parse_pairs(opts.detect, "--detect", shape="KEY=VALUE", example="gap_min=30m"),
+        skew=parse_skew_options(opts.skew),
+        abbrevs=parse_abbrev_options(opts.abbrev),
     )
     _files, configs = expand_inputs(paths)
     return merge_case_files(settings, configs, explicit), paths

@@ -28,7 +28,7 @@ from timeliner.parsers._identity import service_from_path
 @dataclass
 class ReconcileReport:
     aliased: int = 0  # events renamed by --alias
-    renamed_by_instance: dict[str, str] = field(
+    renamed_by_instance: dict[str, int] = field(
         default_factory=dict
     )  # "old → new" per instance-driven rename
     duplicates_by_file: dict[str, int] = field(default_factory=dict)
