@@ -267,3 +267,14 @@ def test_frames_keep_utc_instants() -> None:
     events = _parse(HERE / "ecs_two_pages.json").events
     assert events.schema["ts_utc"] == pl.Datetime("us", "UTC")
     assert events.schema["received_ts"] == pl.Datetime("us", "UTC")
+
+
+def test_s3_chunk_given_from_inside_its_folder_still_names_the_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "5e0c7a3e-1f2b-4c5d-8e9f-0a1b2c3d4e5f" / "billing"
+    folder.mkdir(parents=True)
+    (folder / "000000.gz").write_bytes(gzip.compress(b"2024-03-10T14:05:40.117Z invoice run started\n"))
+    monkeypatch.chdir(folder)
+    result = _parse("000000.gz")
+    assert _column(result, "service") == ["billing"]

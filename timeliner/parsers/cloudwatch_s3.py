@@ -20,6 +20,7 @@ and its one line rejected as "not a log".
 
 from __future__ import annotations
 
+import os
 import re
 
 import polars as pl
@@ -54,10 +55,17 @@ def sniff(head: str) -> float:
 
 
 def stream_from_path(path: str) -> str | None:
-    """The log stream an export object belongs to, from its S3 key (None for a renamed file)."""
-    key = path.replace("\\", "/")
-    found = _EXPORT_PATH.search(key) or _CHUNK_PATH.search(key)
-    return found.group("stream") if found else None
+    """The log stream an export object belongs to, from its S3 key (None for a renamed file).
+
+    The path as given is tried first, then the absolute path, so that ``000000.gz`` given
+    from inside the stream's folder still names its stream.
+    """
+    for key in (path, os.path.abspath(path)):
+        key = key.replace("\\", "/")
+        found = _EXPORT_PATH.search(key) or _CHUNK_PATH.search(key)
+        if found:
+            return found.group("stream")
+    return None
 
 
 def parse(source: SourceFile) -> ParseResult:
