@@ -1,4 +1,4 @@
-"""AWS Lambda lines as they appear in CloudWatch messages, whichever export carried them.
+r"""AWS Lambda lines as they appear in CloudWatch messages, whichever export carried them.
 
 The Lambda service writes *platform* lines into the function's log stream, and each runtime
 puts a prefix before the function's own lines (text log format)::

@@ -1,4 +1,4 @@
-"""CloudWatch Logs export to S3 (``CreateExportTask``): ``<prefix>/<task id>/<stream>/000000.gz``.
+r"""CloudWatch Logs export to S3 (``CreateExportTask``): ``<prefix>/<task id>/<stream>/000000.gz``.
 
 Each object is gzip text, one line per log event: the event's CloudWatch timestamp in UTC
 with milliseconds and ``Z``, a space, then the message as the application wrote it::
