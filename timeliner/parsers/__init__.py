@@ -14,6 +14,8 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     healthapp,
     journald,
     jsonlines,
+    k8s_events,
+    kubectl,
     log4j,
     logcat,
     logfmt,
