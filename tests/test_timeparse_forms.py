@@ -58,7 +58,8 @@ ISO_LOCAL = [
     ("zone-less ISO (Elixir Sentry)", "2021-09-28T18:57:46", wall(2021, 9, 28, 18, 57, 46)),
     ("7 digits", "2019-06-07 12:16:20.1234567", wall(2019, 6, 7, 12, 16, 20, 123456)),
     ("9 digits", "2019-06-07 12:16:20.123456789", wall(2019, 6, 7, 12, 16, 20, 123456)),
-    ("dash separator (re:Post CSV)", "2021-08-11-10:09:49.020", wall(2021, 8, 11, 10, 9, 49, 20000)),
+    ("dash separator needs repair_iso", "2021-08-11-10:09:49.020", None),
+    ("no seconds", "2019-06-07 12:16", None),
     ("missing colon is refused", "2021-08-04 0718:44.561", None),
     ("with offset is not local", "2019-06-07T12:16:20Z", None),
 ]
@@ -171,6 +172,25 @@ def test_log_layouts(reader: Reader, text: str, expected: datetime | None) -> No
 @pytest.mark.parametrize(("text", "fmt", "expected"), [r[1:] for r in FORMATS], ids=[r[0] for r in FORMATS])
 def test_parse_with_format(text: str, fmt: str, expected: datetime | None) -> None:
     assert read(lambda e: tp.parse_with_format(e, fmt), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-08-11-10:09:49.020", wall(2021, 8, 11, 10, 9, 49, 20000)),  # re:Post Logs Insights CSV
+        ("2021-08-11_10:09:49", wall(2021, 8, 11, 10, 9, 49)),
+        ("2021-08-11 10:09:49", wall(2021, 8, 11, 10, 9, 49)),  # well-formed text is left alone
+        ("2021-08-04 0718:44.561", None),  # a missing colon is not guessed at
+    ],
+)
+def test_repair_iso_mends_the_date_time_separator(text: str, expected: datetime | None) -> None:
+    assert read(lambda e: tp.iso_to_local(tp.repair_iso(e)), text) == expected
+
+
+def test_readers_keep_the_column_name() -> None:
+    frame = pl.DataFrame({"ts": ["2019-06-07 12:16:20"], "sys": ["Jun  7 12:16:20"]})
+    out = frame.select(tp.iso_to_local(pl.col("ts")), tp.syslog_to_local(pl.col("sys")))
+    assert out.columns == ["ts", "sys"]
 
 
 def test_epoch_with_a_given_unit_skips_the_magnitude_rule() -> None:

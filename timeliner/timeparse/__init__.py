@@ -30,7 +30,14 @@ from timeliner.timeparse._forms import (
     twodigit_year_to_local,
     yearless_to_local,
 )
-from timeliner.timeparse._iso import has_offset, iso_columns, iso_to_local, iso_to_utc, rfc2822_to_utc
+from timeliner.timeparse._iso import (
+    has_offset,
+    iso_columns,
+    iso_to_local,
+    iso_to_utc,
+    repair_iso,
+    rfc2822_to_utc,
+)
 from timeliner.timeparse._localize import (
     DST_REPEAT_MIN_STEP,
     LocalizeReport,
@@ -58,6 +65,7 @@ __all__ = [
     "pad_milliseconds",
     "parse_with_format",
     "posix_pivot",
+    "repair_iso",
     "rfc2822_to_utc",
     "syslog_to_local",
     "twodigit_year_to_local",

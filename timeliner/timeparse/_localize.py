@@ -139,11 +139,11 @@ def _in_zone(local: pl.Expr, zone: str, ambiguous: Literal["earliest", "latest"]
 
 
 def _read_before_gap(local: pl.Expr, zone: str) -> pl.Expr:
-    return (local - _offset_before(local, zone)).dt.replace_time_zone("UTC").cast(UTC_US)
+    """Read with the UTC offset in force three hours earlier, i.e. just before a spring-forward gap.
 
-
-def _offset_before(local: pl.Expr, zone: str) -> pl.Expr:
-    # The UTC offset three hours earlier: in force just before a spring-forward gap (gaps are ≤ 1 h,
-    # except a few historic zone changes; the same rule then still gives a time in the old offset).
-    probe = (local - timedelta(hours=3)).dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
-    return probe.dt.base_utc_offset() + probe.dt.dst_offset()
+    (Gaps are at most an hour, bar a few historic zone changes, where this still gives the old
+    offset.) Localizing ``local - 3 h`` and adding the 3 h back equals ``local - offset_before``
+    without extracting offsets, which is markedly cheaper over a whole column.
+    """
+    probe = local - timedelta(hours=3)
+    return _in_zone(probe, zone, "earliest") + timedelta(hours=3)
