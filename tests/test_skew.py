@@ -148,3 +148,22 @@ def test_finish_run_reports_estimates_and_applies_them_only_with_auto() -> None:
     assert reports[1].skew == "+3 s" and reports[1].skew_estimates[0]["applied"] is True
     assert reports[0].skew is None
     assert out["ts"].is_sorted()
+
+
+def test_cli_skew_is_applied_and_bad_text_is_one_line_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from timeliner.cli import app
+
+    log = tmp_path / "app.log"
+    log.write_text("2026-10-13 21:04:12.345  INFO 4242 --- [main] c.e.App : Started App in 8.4 seconds\n")
+    runner = CliRunner()
+    bad = runner.invoke(app, ["build", str(log), "--out", str(tmp_path / "o"), "--skew", "*app*=soon"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("Error: --skew '*app*=soon': 'soon' is not a duration;")
+    good = runner.invoke(
+        app, ["build", str(log), "--out", str(tmp_path / "o"), "--skew", "*app*=+2.5s", "-q"]
+    )
+    assert good.exit_code == 0, good.stderr
+    events = pl.read_parquet(tmp_path / "o" / "events.parquet")
+    assert events["ts"].to_list() == [datetime(2026, 10, 13, 21, 4, 14, 845000, tzinfo=UTC)]

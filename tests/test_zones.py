@@ -109,3 +109,20 @@ def test_parse_and_format_offset(text: str, offset: timedelta | None) -> None:
 def test_format_offset() -> None:
     assert zones.format_offset(timedelta(hours=-3.5)) == "-03:30"
     assert zones.format_offset(timedelta(0)) == "+00:00"
+
+
+def test_cli_abbrev_of_a_zone_that_never_uses_it_is_one_line_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from timeliner.cli import app
+
+    log = tmp_path / "app.log"
+    log.write_text("2026-10-13 21:04:12.345  INFO 4242 --- [main] c.e.App : Started App in 8.4 seconds\n")
+    result = CliRunner().invoke(
+        app, ["build", str(log), "--out", str(tmp_path / "o"), "--abbrev", "IST=Europe/Paris"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --abbrev IST=Europe/Paris: Europe/Paris does not call its time IST (it uses CET (+01:00), "
+        "CEST (+02:00)); give the offset instead, e.g. --abbrev IST=+05:30\n"
+    )
