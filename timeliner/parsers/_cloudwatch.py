@@ -20,6 +20,8 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._lambda import lambda_fields
+from timeliner.parsers._stamps import iso_instant_or_local
+from timeliner.parsers.log4j import ISO_STAMP, SPRING_LAYOUT
 
 ECS_STREAM = r"^(?<svc>.+)/(?<task>[0-9a-f]{32})$"
 # "/" may come back as "-" from tools that flatten stream names into S3 keys or file names.
@@ -75,12 +77,45 @@ def stream_identity(
 
 
 def message_columns(message: pl.Expr) -> dict[str, pl.Expr]:
-    """``message`` (Lambda runtime prefix removed), ``level_raw`` and ``request_id`` of a raw message."""
+    """``message`` (Lambda runtime prefix or the app's own line header removed), ``level_raw``,
+    ``request_id``, and from an embedded Spring Boot / log4j line ``pid``, ``thread``, ``logger`` and
+    the app's own stamp as the second clock ``ts_local`` (the envelope time stays the event time).
+    """
     lam = lambda_fields(message)
+    app = app_line_columns(lam["message"])
     return {
-        "message": lam["message"],
-        "level_raw": pl.coalesce(lam["level_raw"], message_level(lam["message"])),
+        "message": pl.coalesce(app["message"], lam["message"]),
+        "level_raw": pl.coalesce(lam["level_raw"], app["level"], message_level(lam["message"])),
         "request_id": lam["request_id"],
+        "pid": app["pid"],
+        "thread": app["thread"],
+        "logger": app["logger"],
+        "ts_local": app["ts_local"],
+    }
+
+
+# ECS and EC2 agents ship the application's console line as it was printed, its own header and
+# all: "2026-10-13T21:02:12.412Z  WARN 1 --- [main] c.e.Sync : SFTP sync interrupted\n\tat ...".
+_APP_LINE = rf"^(?<stamp>{ISO_STAMP})\s+(?<rest>[^\n]*)(?<tail>(?s:\n.*))?$"
+
+
+def app_line_columns(message: pl.Expr) -> dict[str, pl.Expr]:
+    """Fields of a Spring Boot / logback console line inside a message (nulls where it is not one)."""
+    head = message.str.extract_groups(_APP_LINE)
+    layout = head.struct.field("rest").str.extract_groups(SPRING_LAYOUT)
+    matched = layout.struct.field("level").is_not_null()
+    stamp = iso_instant_or_local(head.struct.field("stamp"))
+    body = pl.concat_str([layout.struct.field("msg"), head.struct.field("tail").fill_null("")])
+    return {
+        "message": pl.when(matched).then(body),
+        "level": layout.struct.field("level"),
+        "pid": layout.struct.field("pid"),
+        "thread": layout.struct.field("thread"),
+        "logger": layout.struct.field("logger"),
+        # The app's clock as a wall time (a "Z" stamp in UTC wall time): timeliner reports its offset.
+        "ts_local": pl.when(matched).then(
+            pl.coalesce(stamp["ts_utc"].dt.replace_time_zone(None), stamp["ts_local"])
+        ),
     }
 
 

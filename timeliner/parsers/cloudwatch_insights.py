@@ -103,6 +103,10 @@ def insights_events(frame: pl.DataFrame, *, fallback: str) -> tuple[pl.DataFrame
         message=described["message"],
         level_raw=pl.coalesce(col("level"), described["level_raw"]),
         request_id=pl.coalesce(col("@requestId"), described["request_id"]),
+        pid=described["pid"],
+        thread=described["thread"],
+        logger=described["logger"],
+        ts_local=described["ts_local"],
         **stream_identity(col("@logStream"), group, fallback=fallback, fallback_instance=None),
     )
     return events, _time_rejects(frame)

@@ -94,7 +94,6 @@ def _describe(heads: pl.DataFrame, path: str) -> pl.DataFrame:
     return heads.with_columns(
         ts_raw="ts",
         ts_utc=timeparse.iso_to_utc(pl.col("ts")),
-        ts_local=pl.lit(None, dtype=pl.Datetime("us")),
         ts_basis=pl.lit("offset"),
         **who,
         **message_columns(pl.col("message")),

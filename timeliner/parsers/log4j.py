@@ -32,18 +32,19 @@ from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 _LEVEL = r"TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL"
-_ISO = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?"
+ISO_STAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?"
 HEADER = (
-    rf"^\[?(?:(?<iso>{_ISO})|(?<slashed>\d{{2}}/\d{{2}}/\d{{2}} \d{{2}}:\d{{2}}:\d{{2}})"
+    rf"^\[?(?:(?<iso>{ISO_STAMP})|(?<slashed>\d{{2}}/\d{{2}}/\d{{2}} \d{{2}}:\d{{2}}:\d{{2}})"
     r"|(?<compact>\d{6} \d{6}))\]?(?:\s+|\s*\|\s*)(?<rest>.*)$"
 )
 _LOGGER = r"[A-Za-z_$][\w$]*(?:\.[\w$]+)+"
 # What follows the timestamp, most specific first. Named groups: level, pid, thread, logger, msg.
+SPRING_LAYOUT = (
+    rf"^(?<level>{_LEVEL})\s+(?<pid>\d+)\s+---\s+(?:\[[^\]]*\]\s+)?\[\s*(?<thread>[^\]]*?)\s*\]\s+"
+    r"(?<logger>\S+)\s*:\s?(?<msg>.*)$"
+)
 LAYOUTS = {
-    "spring": (
-        rf"^(?<level>{_LEVEL})\s+(?<pid>\d+)\s+---\s+(?:\[[^\]]*\]\s+)?\[\s*(?<thread>[^\]]*?)\s*\]\s+"
-        r"(?<logger>\S+)\s*:\s?(?<msg>.*)$"
-    ),
+    "spring": SPRING_LAYOUT,
     "hdfs": rf"^(?<thread>\d+)\s+(?<level>{_LEVEL})\s+(?<logger>[\w.$]+):\s(?<msg>.*)$",
     "thread-first": rf"^\[(?<thread>[^\]]*)\]\s+(?<level>{_LEVEL})\s+(?:(?<logger>[\w.$]+)\s+-\s)?(?<msg>.*)$",
     "level-first": (
