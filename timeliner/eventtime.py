@@ -47,16 +47,32 @@ def resolve_times(
     if yearless:
         frame = _assign_years(frame, settings, path, _mtime(path, mtime), report)
     table = zones.abbreviation_table(settings.abbrevs)
+    frame = _which_evidence(frame, table)
+    localized, zone = _localize(frame, path, settings, report)
+    frame = _instants(frame, localized, zone)
+    _report_abbreviations(frame, table, report)
+    _report_second_clock(frame, report)
+    frame = _apply_manual_skew(frame, path, settings, report)
+    report.events_with_offset = int(frame["ts_utc"].is_not_null().sum())
+    report.basis = dict(sorted(_count(frame, "ts_basis").items()))
+    return frame.drop("_abbr_s", "_by_abbr", "_by_zone"), report
+
+
+def _which_evidence(frame: pl.DataFrame, table: dict[str, zones.Abbreviation]) -> pl.DataFrame:
+    """Mark each row: an instant in the text, else an abbreviation's offset, else the file's zone."""
     frame = frame.with_columns(_abbr_s=zones.offset_seconds(pl.col("tz_abbrev"), table))
-    fixed = pl.col("ts_utc").is_not_null()
-    wall = ~fixed & pl.col("ts_local").is_not_null()
-    frame = frame.with_columns(
+    wall = pl.col("ts_utc").is_null() & pl.col("ts_local").is_not_null()
+    return frame.with_columns(
         _by_abbr=wall & pl.col("_abbr_s").is_not_null(), _by_zone=wall & pl.col("_abbr_s").is_null()
     )
-    localized, zone = _localize(frame, path, settings, report)
+
+
+def _instants(frame: pl.DataFrame, localized: pl.Series, zone: str | None) -> pl.DataFrame:
+    """``ts`` from the strongest evidence of each row, and ``ts_basis`` saying which it was."""
     abbrev = pl.col("tz_abbrev").str.strip_chars().str.to_uppercase()
     by_abbr = (pl.col("ts_local") - pl.duration(seconds=pl.col("_abbr_s"))).dt.replace_time_zone("UTC")
-    frame = frame.with_columns(
+    fixed = pl.col("ts_utc").is_not_null()
+    return frame.with_columns(
         ts=pl.coalesce(pl.col("ts_utc"), pl.when("_by_abbr").then(by_abbr), localized),
         ts_basis=pl.when(fixed)
         .then(pl.col("ts_basis").fill_null("offset"))
@@ -65,12 +81,6 @@ def resolve_times(
         .when("_by_zone")
         .then(pl.lit(f"zone:{zone}")),
     )
-    _report_abbreviations(frame, table, report)
-    _report_second_clock(frame, report)
-    frame = _apply_manual_skew(frame, path, settings, report)
-    report.events_with_offset = int(frame["ts_utc"].is_not_null().sum())
-    report.basis = dict(sorted(_count(frame, "ts_basis").items()))
-    return frame.drop("_abbr_s", "_by_abbr", "_by_zone"), report
 
 
 def _localize(

@@ -125,30 +125,33 @@ def _stats(deltas: pl.Expr) -> list[pl.Expr]:
     ]
 
 
-def _from_shared_ids(events: pl.DataFrame) -> list[SkewEstimate]:
-    if "request_id" not in events.columns:
-        return []
+def _id_pairs(events: pl.DataFrame) -> pl.DataFrame:
+    """First sighting of each request id per file, paired with the same id's in a larger file."""
     firsts = (
         events.filter(pl.col("request_id").is_not_null())
         .group_by("file", "request_id")
-        .agg(pl.col("ts").min(), pl.col("line").sort_by("ts").first(), pl.len().alias("size"))
+        .agg(pl.col("ts").min(), pl.col("line").sort_by("ts").first())
     )
     sizes = events.group_by("file").len()
     pairs = firsts.join(firsts, on="request_id", suffix="_ref").filter(pl.col("file") != pl.col("file_ref"))
     # Correct the smaller file towards the larger one (the better-attested clock); ties by name.
     pairs = pairs.join(sizes, on="file").join(sizes, left_on="file_ref", right_on="file", suffix="_ref")
-    pairs = pairs.filter(
-        (pl.col("len") < pl.col("len_ref"))
-        | ((pl.col("len") == pl.col("len_ref")) & (pl.col("file") > pl.col("file_ref")))
+    smaller = (pl.col("len") < pl.col("len_ref")) | (
+        (pl.col("len") == pl.col("len_ref")) & (pl.col("file") > pl.col("file_ref"))
     )
-    if pairs.is_empty():
+    return pairs.filter(smaller).with_columns(delta=pl.col("ts_ref") - pl.col("ts")).sort("request_id")
+
+
+def _from_shared_ids(events: pl.DataFrame) -> list[SkewEstimate]:
+    if "request_id" not in events.columns:
         return []
-    pairs = pairs.with_columns(delta=pl.col("ts_ref") - pl.col("ts")).sort("request_id")
-    grouped = pairs.group_by("file", "file_ref").agg(
-        *_stats(pl.col("delta")),
-        pl.format("request id {}: {}:{} vs {}:{}", "request_id", "file", "line", "file_ref", "line_ref")
-        .head(_EVIDENCE_SHOWN)
-        .alias("evidence"),
+    evidence = pl.format(
+        "request id {}: {}:{} vs {}:{}", "request_id", "file", "line", "file_ref", "line_ref"
+    )
+    grouped = (
+        _id_pairs(events)
+        .group_by("file", "file_ref")
+        .agg(*_stats(pl.col("delta")), evidence.head(_EVIDENCE_SHOWN).alias("evidence"))
     )
     return [
         _estimate(
@@ -168,32 +171,29 @@ def _from_receipts(events: pl.DataFrame) -> list[SkewEstimate]:
     lags = events.filter(pl.col("received_ts").is_not_null()).with_columns(
         lag=pl.col("received_ts") - pl.col("ts")
     )
+    seconds = pl.col("lag").dt.total_microseconds() / 1e6
+    evidence = pl.format("{}:{} received {} s after its time", "file", "line", seconds).sort_by("lag")
     grouped = lags.group_by("file", "source").agg(
         *_stats(pl.col("lag")),
         (pl.col("lag") < timedelta(0)).mean().alias("ahead_share"),
-        pl.format(
-            "{}:{} received {} s after its time", "file", "line", pl.col("lag").dt.total_microseconds() / 1e6
-        )
-        .sort_by(pl.col("lag"))
-        .head(_EVIDENCE_SHOWN)
-        .alias("evidence"),
+        evidence.head(_EVIDENCE_SHOWN).alias("evidence"),
     )
-    out = []
-    for row in grouped.sort("file").iter_rows(named=True):
-        # Receipt before the event's time proves the source's clock runs ahead by at least that.
-        ahead = row["low"] < timedelta(0) and row["ahead_share"] >= 0.9
-        correction = row["low"] if ahead else timedelta(0)
-        estimate = _estimate(
-            row,
-            path=row["file"],
-            method=f"{row['source']} receipt time",
-            reference="receipt clock (received_ts)",
-            correction=correction,
-        )
-        estimate.consistent = estimate.consistent and ahead
-        estimate.note = _receipt_note(row, ahead)
-        out.append(estimate)
-    return out
+    return [_receipt_estimate(row) for row in grouped.sort("file").iter_rows(named=True)]
+
+
+def _receipt_estimate(row: dict[str, Any]) -> SkewEstimate:
+    # A receipt before the event's time proves the source's clock runs ahead by at least that much.
+    ahead = row["low"] < timedelta(0) and row["ahead_share"] >= 0.9
+    estimate = _estimate(
+        row,
+        path=row["file"],
+        method=f"{row['source']} receipt time",
+        reference="receipt clock (received_ts)",
+        correction=row["low"] if ahead else timedelta(0),
+    )
+    estimate.consistent = estimate.consistent and ahead
+    estimate.note = _receipt_note(row, ahead)
+    return estimate
 
 
 def _receipt_note(row: dict[str, Any], ahead: bool) -> str:
