@@ -42,7 +42,7 @@ def test_truncated_gzip_keeps_what_decoded_and_says_so(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     src = read_source(str(path))
     assert src.text.startswith("line\nline\n")
-    assert any("truncated" in n for n in src.notes)
+    assert any("ends too early" in p for p in src.problems)
 
 
 def test_crlf_bom_and_line_numbers_match_sed(tmp_path: Path) -> None:

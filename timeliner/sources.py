@@ -8,17 +8,24 @@ directory), because that path is what evidence (``file:line``) and ``--source-tz
 
 from __future__ import annotations
 
-import gzip
+import codecs
 import os
-import zlib
+import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from timeliner.errors import InputFileError, NoInputError
+from timeliner.limits import GZIP_MAGIC, gunzip_bounded
 
-GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}  # Windows tools write these
+# A file with more bytes than this that are not UTF-8 is Latin-1 throughout, not UTF-8 with a few slips.
+MAX_MIXED_ENCODING_ERRORS = 1000
+# Zero padding (a log rotated with copytruncate, a crash, a preallocated file) is runs of NULs; a
+# binary file has NULs scattered among other control bytes. Runs this long are padding, not content.
+NUL_PADDING = re.compile("\x00{16,}")
 # Case configuration files live beside the exports; they are settings, not logs.
 CONFIG_FILE_NAMES = frozenset({"timeliner.toml"})
 # Files that are never logs: our own docs in a case folder, VCS and OS clutter.
@@ -35,7 +42,9 @@ class SourceFile:
     encoding: str  # "utf-8", "utf-8-sig" (had a BOM) or "latin-1" (fallback)
     compressed: bool = False
     mtime: float | None = None
-    notes: list[str] = field(default_factory=list)  # e.g. "gzip stream truncated after 812 KiB"
+    notes: list[str] = field(default_factory=list)  # e.g. "removed 4,096 NUL bytes"
+    # What could not be read (a cut-off archive, a size cap hit): shown to the user, not only noted.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def head(self) -> str:
@@ -106,36 +115,47 @@ def read_source(path: str) -> SourceFile:
 def source_from_bytes(path: str, raw: bytes, mtime: float | None = None) -> SourceFile:
     """Decompress and decode the bytes of a file already read (by Spark's binaryFile reader, from S3)."""
     notes: list[str] = []
+    problems: list[str] = []
     compressed = raw.startswith(GZIP_MAGIC)
     if compressed:
-        raw = _gunzip(raw, notes)
+        inflated = gunzip_bounded(raw)  # bounded: a gzip bomb or a cut-off archive keeps what decoded
+        raw, problems = inflated.data, inflated.problems
     text, encoding = decode_bytes(raw)
     if encoding == "latin-1":
-        notes.append("not valid UTF-8; decoded as Latin-1")
+        notes.append(_latin1_note(raw))
+    text = _without_nul_bytes(text, notes)
     return SourceFile(
-        path=path, text=text, encoding=encoding, compressed=compressed, mtime=mtime, notes=notes
+        path=path,
+        text=text,
+        encoding=encoding,
+        compressed=compressed,
+        mtime=mtime,
+        notes=notes,
+        problems=problems,
     )
 
 
-def _gunzip(raw: bytes, notes: list[str]) -> bytes:
-    """Decompress all gzip members; a truncated or corrupt stream keeps what decoded before the damage."""
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error):
-        pass
-    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = []
-    try:
-        out.append(decoder.decompress(raw))
-    except zlib.error as exc:
-        notes.append(f"gzip data corrupt ({exc}); kept what decoded before it")
-    else:
-        notes.append(f"gzip stream truncated; kept the first {sum(map(len, out))} decompressed bytes")
-    return b"".join(out)
+def _without_nul_bytes(text: str, notes: list[str]) -> str:
+    """Drop NUL bytes from a text file (they carry no log content); a binary file keeps them."""
+    if "\x00" not in text or looks_binary(text[:SNIFF_BYTES]):
+        return text  # a binary file keeps its NULs, so that detection still calls it binary
+    count = text.count("\x00")
+    notes.append(
+        f"removed {count:,} NUL byte(s) (zero padding left by copytruncate, a crash or a preallocated file)"
+    )
+    return text.replace("\x00", "")
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Decode UTF-8 (dropping a BOM), falling back to Latin-1, which never fails."""
+    """Decode UTF-8 (dropping a BOM) or BOM-marked UTF-16; bytes that are not UTF-8 are read as Latin-1.
+
+    A file that mixes encodings (an app that logged both, files concatenated) keeps its UTF-8 lines
+    intact and reads only the stray bytes as Latin-1, which never fails; a file with many stray
+    bytes is Latin-1 (or Windows-1252) throughout and is read as Latin-1 entirely.
+    """
+    for bom, codec in UTF16_BOMS.items():
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, "replace"), codec
     if raw.startswith(UTF8_BOM):
         try:
             return raw[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
@@ -144,14 +164,49 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        pass
+    _stray.count = 0
+    try:
+        return raw.decode("utf-8", _STRAY_BYTES_AS_LATIN1), "latin-1"
+    except _TooManyStrayBytes:
         return raw.decode("latin-1"), "latin-1"
 
 
+class _TooManyStrayBytes(Exception):
+    pass
+
+
+def _stray_bytes_as_latin1(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _stray.count += 1
+    if _stray.count > MAX_MIXED_ENCODING_ERRORS:
+        raise _TooManyStrayBytes
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+_stray = threading.local()  # files are decoded on several threads at once; each counts its own
+_STRAY_BYTES_AS_LATIN1 = "timeliner-stray-bytes-as-latin-1"
+codecs.register_error(_STRAY_BYTES_AS_LATIN1, _stray_bytes_as_latin1)
+
+
+def _latin1_note(raw: bytes) -> str:
+    """Where the first byte that is not UTF-8 sits, so the user can look at it."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return f"not all valid UTF-8 (first stray byte on line {line:,}); read such bytes as Latin-1"
+    return "read as Latin-1"
+
+
 def looks_binary(head: str) -> bool:
-    """True when the start of a file is not text (NULs or many control characters)."""
+    """True when the start of a file is not text: many NULs or control characters among the text.
+
+    Long runs of NULs are zero padding in a text file, not a sign of binary, and are not counted.
+    """
+    head = NUL_PADDING.sub("", head)
     if not head:
         return False
-    if "\x00" in head:
-        return True
     control = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1b")
     return control > len(head) * 0.05
