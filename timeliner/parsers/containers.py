@@ -29,6 +29,7 @@ from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame
 from timeliner.parsers._ndjson import TRUNCATED, read_fields
 from timeliner.parsers._registry import Format, ParseResult, no_rejects, register
+from timeliner.parsers._sniff import python_regex, share
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
@@ -37,7 +38,7 @@ CRI = r"^(?<ts>\d{4}-\d{2}-\d{2}T\S+) (?<stream>stdout|stderr) (?<tag>[PF])(?::\
 APP_LEVEL = (
     r"(?i)^.{0,48}?\b(?:level=)?\"?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|PANIC)\b"
 )
-_SNIFF_CRI = re.compile(CRI.replace("(?<", "(?P<"))
+_SNIFF_CRI = python_regex(CRI)
 _SNIFF_DOCKER = re.compile(r'^\{.*"log"\s*:\s*".*"(?:stream|time)"\s*:\s*"')
 _POD_LOG = re.compile(
     r"(?:^|/)(?P<ns>[^/_]+)_(?P<pod>[^/_]+)_[0-9a-f-]{8,}/(?P<container>[^/]+)/(?P<restarts>\d+)\.log(?:\.[\w.-]+)?$"
@@ -70,20 +71,12 @@ def identity_from_path(path: str) -> ContainerIdentity:
     return ContainerIdentity(service_from_path(path))
 
 
-def _share(head: str, pattern: re.Pattern[str]) -> float:
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window
-    lines = [ln for ln in lines[:30] if ln.strip()]
-    return sum(1 for ln in lines if pattern.match(ln)) / len(lines) if lines else 0.0
-
-
 def sniff_docker(head: str) -> float:
-    return 0.97 if _share(head, _SNIFF_DOCKER) > 0.5 else 0.0
+    return 0.97 if share(head, _SNIFF_DOCKER) > 0.5 else 0.0
 
 
 def sniff_cri(head: str) -> float:
-    return 0.97 if _share(head, _SNIFF_CRI) > 0.5 else 0.0
+    return 0.97 if share(head, _SNIFF_CRI) > 0.5 else 0.0
 
 
 def _join_pieces(records: pl.DataFrame) -> pl.DataFrame:

@@ -13,13 +13,12 @@ with a timestamp continue the event above. The service is the file's stem.
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import python_regex, share
 from timeliner.parsers._stamps import MONTH_NAMES, iso_instant_or_local, month_number, yearless_clock
 from timeliner.sources import SourceFile
 
@@ -28,17 +27,12 @@ _BSD = rf"(?<bsd>(?<mon>{MONTH_NAMES}) +(?<day>\d{{1,2}}) (?<time>\d{{2}}:\d{{2}
 _CTIME = rf"(?<ctime>[A-Z][a-z]{{2}} (?:{MONTH_NAMES}) +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}} \d{{4}})"
 HEADER = rf"^\s*\[?(?:{_ISO}|{_CTIME}|{_BSD})\]?(?:\s*[|:-]\s*|\s+|$)(?<rest>.*)$"
 LEVEL_NEAR_START = r"(?i)^.{0,40}?\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|ALERT|EMERG)\b"
-_SNIFF = re.compile(HEADER.replace("(?<", "(?P<"))
+_SNIFF = python_regex(HEADER)
 
 
 def sniff(head: str) -> float:
     """0.35 when most lines start with a timestamp: enough to be chosen only when nothing else fits."""
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window
-    lines = [ln for ln in lines[:40] if ln.strip()]
-    hits = sum(1 for ln in lines if _SNIFF.match(ln))
-    return 0.35 if lines and hits * 2 > len(lines) else 0.0
+    return 0.35 if share(head, _SNIFF, 40) > 0.5 else 0.0
 
 
 def _time_columns() -> dict[str, pl.Expr]:

@@ -31,6 +31,7 @@ from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame, text_result
 from timeliner.parsers._ndjson import Path, assemble_records, read_fields
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import head_lines
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
@@ -73,11 +74,8 @@ _NOT_OURS = (
 
 def _objects(head: str) -> list[dict[str, object]]:
     """The first lines that look like JSON objects, decoded ({} when damaged)."""
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window
     objects = []
-    for line in (ln for ln in lines[:30] if ln.lstrip().startswith("{")):
+    for line in (ln for ln in head_lines(head) if ln.lstrip().startswith("{")):
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError:

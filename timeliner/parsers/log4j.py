@@ -28,6 +28,7 @@ import polars as pl
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
@@ -54,8 +55,8 @@ LAYOUTS = {
 }
 _FIELDS = ("level", "pid", "thread", "logger", "msg")
 LEVEL_NEAR_START = rf"^.{{0,40}}?\b({_LEVEL})\b"
-_SNIFF_HEADER = re.compile(HEADER.replace("(?<", "(?P<"))
-_SNIFF_LAYOUTS = {name: re.compile(p.replace("(?<", "(?P<")) for name, p in LAYOUTS.items()}
+_SNIFF_HEADER = python_regex(HEADER)
+_SNIFF_LAYOUTS = {name: python_regex(p) for name, p in LAYOUTS.items()}
 _SNIFF_LEVEL = re.compile(LEVEL_NEAR_START)
 
 
@@ -71,7 +72,7 @@ def _line_score(rest: str) -> float:
 
 def sniff(head: str) -> float:
     """Mean per-line score over timestamped lines: 0.95 Spring Boot, 0.9 thread/logger layouts, 0.6 bare."""
-    lines = [ln for ln in head.splitlines()[:30] if ln.strip()]
+    lines = head_lines(head)
     if not lines or lines[0].lstrip().startswith("{"):
         return 0.0
     starts = [m.group("rest") for ln in lines if (m := _SNIFF_HEADER.match(ln))]

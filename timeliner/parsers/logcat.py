@@ -26,7 +26,9 @@ import polars as pl
 from timeliner import timeparse
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
-from timeliner.parsers._stamps import yearless_clock
+from timeliner.parsers._sniff import head_lines, python_regex
+from timeliner.parsers._stamps import wall_clock
+from timeliner.schema import PLACEHOLDER_YEAR
 from timeliner.sources import SourceFile
 
 _STAMP = (
@@ -38,14 +40,11 @@ THREADTIME = (
 )
 TIME = r"^" + _STAMP + r"\s+(?<level>[VDIWEFAS])/(?<tag>[^(]*?)\(\s*(?<pid>\d+)\): (?<msg>.*)$"
 MARKER = r"^-{9} (?:beginning of|switch to) \w+"
-_SNIFF = [re.compile(p.replace("(?<", "(?P<")) for p in (THREADTIME, TIME)]
+_SNIFF = [python_regex(p) for p in (THREADTIME, TIME)]
 
 
 def sniff(head: str) -> float:
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window
-    lines = [ln for ln in lines[:40] if ln.strip() and not re.match(MARKER, ln)]
+    lines = [ln for ln in head_lines(head, 40) if not re.match(MARKER, ln)]
     hits = sum(1 for ln in lines if any(p.match(ln) for p in _SNIFF))
     return 0.95 if lines and hits * 2 > len(lines) else 0.0
 
@@ -79,41 +78,29 @@ def _fields() -> dict[str, pl.Expr]:
     }
 
 
+def _offset() -> pl.Expr:
+    # "-0700" → -7 h, as a duration to subtract from the wall time.
+    zone = pl.col("zone")
+    minutes = zone.str.slice(1, 2).cast(pl.Int64) * 60 + zone.str.slice(3, 2).cast(pl.Int64)
+    return pl.duration(minutes=pl.when(zone.str.starts_with("-")).then(-minutes).otherwise(minutes))
+
+
 def _time_columns() -> dict[str, pl.Expr]:
-    wall = pl.concat_str(
-        [
-            pl.coalesce("year", pl.lit("2000")),
-            pl.lit("-"),
-            "month",
-            pl.lit("-"),
-            "day",
-            pl.lit(" "),
-            "time",
-            pl.lit("."),
-            "frac",
-        ]
-    )
-    local = yearless_clock(
-        month=pl.col("month"), day=pl.col("day"), time=pl.col("time"), fraction=pl.col("frac")
-    )
-    with_year = wall.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us")
-    zoned = pl.concat_str([wall, pl.col("zone")]).str.to_datetime(
-        "%Y-%m-%d %H:%M:%S%.f%z", strict=False, time_unit="us"
+    epoch = pl.col("epoch").is_not_null()
+    # A zone without a year cannot be applied before normalize picks the year: read as local time.
+    zoned = pl.col("zone").is_not_null() & pl.col("year").is_not_null()
+    year = pl.coalesce(pl.col("year"), pl.lit(str(PLACEHOLDER_YEAR)))
+    wall = wall_clock(
+        year=year, month=pl.col("month"), day=pl.col("day"), time=pl.col("time"), fraction=pl.col("frac")
     )
     return {
         "ts_raw": pl.col("stamp"),
-        "ts_utc": pl.when(pl.col("epoch").is_not_null())
+        "ts_utc": pl.when(epoch)
         .then(timeparse.epoch_to_utc(pl.col("epoch"), "s"))
-        .when(pl.col("zone").is_not_null() & pl.col("year").is_not_null())
-        .then(zoned.dt.convert_time_zone("UTC")),
-        # A zone without a year cannot be applied before normalize picks the year: read as local time.
-        "ts_local": pl.when(
-            pl.col("epoch").is_null() & (pl.col("zone").is_null() | pl.col("year").is_null())
-        ).then(pl.when(pl.col("year").is_not_null()).then(with_year).otherwise(local)),
-        "ts_basis": pl.when(pl.col("epoch").is_not_null())
-        .then(pl.lit("epoch-s"))
-        .when(pl.col("zone").is_not_null() & pl.col("year").is_not_null())
-        .then(pl.lit("offset")),
+        .when(zoned)
+        .then(wall.dt.replace_time_zone("UTC") - _offset()),
+        "ts_local": pl.when(~epoch & ~zoned).then(wall),
+        "ts_basis": pl.when(epoch).then(pl.lit("epoch-s")).when(zoned).then(pl.lit("offset")),
     }
 
 

@@ -26,6 +26,7 @@ from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import head_lines
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
@@ -53,10 +54,7 @@ def value_of(keys: tuple[str, ...]) -> pl.Expr:
 
 def sniff(head: str) -> float:
     """0.85 when most lines are key=value pairs with a time key and a level or message key."""
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window
-    lines = [ln for ln in lines[:30] if ln.strip()]
+    lines = head_lines(head)
     hits = sum(
         1 for ln in lines if _SNIFF_LINE.match(ln) and _SNIFF_TIME.search(ln) and _SNIFF_WHAT.search(ln)
     )

@@ -13,13 +13,12 @@ level ``error``.
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers._stamps import yearless_clock
 from timeliner.schema import UTC_US
 from timeliner.sources import SourceFile
@@ -28,16 +27,9 @@ HEADER = (
     r"^\[(?<ts>(?<month>\d{2})\.(?<day>\d{2}) (?<time>\d{2}:\d{2}:\d{2}))\] "
     r"(?<program>.+?)(?: \*64)? - (?<msg>.*)$"
 )
-_SNIFF = re.compile(HEADER.replace("(?<", "(?P<"))
 
 
-def sniff(head: str) -> float:
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window
-    lines = [ln for ln in lines[:30] if ln.strip()]
-    hits = sum(1 for ln in lines if _SNIFF.match(ln))
-    return 0.95 if lines and hits * 2 > len(lines) else 0.0
+sniff = majority_sniffer(HEADER, 0.95)
 
 
 def parse(source: SourceFile) -> ParseResult:

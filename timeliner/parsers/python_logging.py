@@ -20,13 +20,12 @@ they came from (``nova-api.log.1.2017-05-16_13:53:08``): that name gives the ser
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
@@ -49,15 +48,15 @@ LAYOUTS = {
 _FIELDS = ("level", "thread", "logger", "pid", "request_id", "msg")
 # Layouts that are Python's own; "bracketed" is shared with Java layouts and counts only with a traceback.
 _DISTINCT = ("home-assistant", "oslo", "cookbook", "basic")
-_SNIFF_HEADER = re.compile(HEADER.replace("(?<", "(?P<"))
-_SNIFF_LAYOUTS = [re.compile(LAYOUTS[name].replace("(?<", "(?P<")) for name in _DISTINCT]
-_SNIFF_BRACKETED = re.compile(LAYOUTS["bracketed"].replace("(?<", "(?P<"))
+_SNIFF_HEADER = python_regex(HEADER)
+_SNIFF_LAYOUTS = [python_regex(LAYOUTS[name]) for name in _DISTINCT]
+_SNIFF_BRACKETED = python_regex(LAYOUTS["bracketed"])
 TRACEBACK = "Traceback (most recent call last):"
 
 
 def sniff(head: str) -> float:
     """0.96 when most timestamped lines are in a Python-only layout (or a traceback follows), else 0."""
-    lines = [ln for ln in head.splitlines()[:30] if ln.strip()]
+    lines = head_lines(head)
     starts = [m.group("rest") for ln in lines if (m := _SNIFF_HEADER.match(ln))]
     if not starts:
         return 0.0

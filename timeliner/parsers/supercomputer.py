@@ -19,7 +19,6 @@ level ``alert``; BG/L's component and level and HPC's component are kept.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import polars as pl
@@ -27,6 +26,7 @@ import polars as pl
 from timeliner import timeparse
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers.syslog import TAG_WITH_PID, TAG_WITHOUT_PID
 from timeliner.schema import LOCAL_US
 from timeliner.sources import SourceFile
@@ -39,20 +39,6 @@ BGL = (
     r"(?<level>[A-Z]+) (?<msg>.*)$"
 )
 LANL_HPC = r"^(?<logid>\d+) (?<node>\S+) (?<component>\S+) (?<state>\S+) (?<epoch>\d{9,10}) (?<flag>-?\d+) (?<msg>.*)$"
-
-
-def _sniffer(pattern: str) -> Callable[[str], float]:
-    compiled = re.compile(pattern.replace("(?<", "(?P<"))
-
-    def sniff(head: str) -> float:
-        lines = head.splitlines()
-        if len(lines) > 1 and not head.endswith("\n"):
-            lines.pop()  # cut by the sniff window
-        lines = [ln for ln in lines[:30] if ln.strip()]
-        hits = sum(1 for ln in lines if compiled.match(ln))
-        return 0.95 if lines and hits * 2 > len(lines) else 0.0
-
-    return sniff
 
 
 def _parse(source: SourceFile, pattern: str, columns: Callable[[], dict[str, pl.Expr]]) -> ParseResult:
@@ -120,7 +106,7 @@ THUNDERBIRD_FORMAT = register(
         name="thunderbird",
         description="Thunderbird supercomputer syslog (CFDR/loghub): alert label, epoch UTC, node, syslog record",
         example="- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
-        sniff=_sniffer(THUNDERBIRD),
+        sniff=majority_sniffer(THUNDERBIRD, 0.95),
         parse=lambda source: _parse(source, THUNDERBIRD, _thunderbird_columns),
     )
 )
@@ -129,7 +115,7 @@ BGL_FORMAT = register(
         name="bgl",
         description="Blue Gene/L RAS log (CFDR/loghub): alert label, epoch UTC with local µs, node, component, level",
         example="- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO ...",
-        sniff=_sniffer(BGL),
+        sniff=majority_sniffer(BGL, 0.95),
         parse=lambda source: _parse(source, BGL, _bgl_columns),
     )
 )
@@ -138,7 +124,7 @@ HPC_FORMAT = register(
         name="lanl-hpc",
         description="LANL HPC system log (CFDR/loghub): log id, node, component, state, epoch UTC (often unsorted)",
         example="134681 node-246 unix.hw state_change.unavailable 1077804742 1 Component State Change: Component ...",
-        sniff=_sniffer(LANL_HPC),
+        sniff=majority_sniffer(LANL_HPC, 0.95),
         parse=lambda source: _parse(source, LANL_HPC, _hpc_columns),
     )
 )

@@ -24,6 +24,7 @@ import polars as pl
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import head_lines, python_regex, share
 from timeliner.parsers._stamps import MONTH_NAMES, iso_instant_or_local, month_number, yearless_clock
 from timeliner.sources import SourceFile
 
@@ -47,17 +48,10 @@ TAG_WITH_PID = r"^\s*(?<program>[^\[\]:\s][^\[\]:]{0,63}?)(?:\((?<sub>[^()]*)\))
 TAG_WITHOUT_PID = r"^(?<program>[^\s\[\]:()]+)(?:\((?<sub>[^()]*)\))?(?: \d[\w.]*)?:\s?(?<msg>.*)$"
 SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
 
-_SNIFF_5424 = re.compile(RFC5424.replace("(?<", "(?P<"))
-_SNIFF_BSD = re.compile(BSD.replace("(?<", "(?P<"))
-_SNIFF_ISO = re.compile(ISO.replace("(?<", "(?P<"))
+_SNIFF_5424 = python_regex(RFC5424)
+_SNIFF_BSD = python_regex(BSD)
+_SNIFF_ISO = python_regex(ISO)
 _SNIFF_TAGS = [re.compile(re.sub(r"\(\?<\w+>", "(?:", p)) for p in (TAG_WITH_PID, TAG_WITHOUT_PID)]
-
-
-def _lines(head: str) -> list[str]:
-    lines = head.splitlines()
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines.pop()  # cut by the sniff window, not by the writer
-    return [ln for ln in lines[:40] if ln.strip()]
 
 
 def _bsd_line(line: str) -> bool:
@@ -67,16 +61,15 @@ def _bsd_line(line: str) -> bool:
 
 def sniff_bsd(head: str) -> float:
     """0.9 × the share of lines that are BSD syslog (``Mmm dd hh:mm:ss host tag:``), if at least half are."""
-    lines = _lines(head)
-    share = sum(map(_bsd_line, lines)) / len(lines) if lines else 0.0
-    return round(0.9 * share, 3) if share >= 0.5 else 0.0
+    lines = head_lines(head, 40)
+    bsd = sum(map(_bsd_line, lines)) / len(lines) if lines else 0.0
+    return round(0.9 * bsd, 3) if bsd >= 0.5 else 0.0
 
 
 def sniff_5424(head: str) -> float:
     """0.95 × the share of lines that are RFC 5424 (``<PRI>1 TIMESTAMP HOST APP ...``), if at least half are."""
-    lines = _lines(head)
-    share = sum(1 for ln in lines if _SNIFF_5424.match(ln)) / len(lines) if lines else 0.0
-    return round(0.95 * share, 3) if share >= 0.5 else 0.0
+    rfc5424 = share(head, _SNIFF_5424, 40)
+    return round(0.95 * rfc5424, 3) if rfc5424 >= 0.5 else 0.0
 
 
 def _f(column: str, name: str) -> pl.Expr:

@@ -27,14 +27,13 @@ is the file's stem, or its folder when the stem only says what the file is (``/v
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable
 
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers._stamps import MONTH_NAMES, month_number, wall_clock
 from timeliner.schema import LOCAL_US, UTC_US
 from timeliner.sources import SourceFile
@@ -69,21 +68,6 @@ def service_for(path: str) -> str:
     stem = service_from_path(path)
     folder = os.path.basename(os.path.dirname(path))
     return folder if stem.lower() in _GENERIC_STEMS and folder else stem
-
-
-def _sniffer(pattern: str, score: float) -> Callable[[str], float]:
-    """A sniffer scoring ``score`` when most of the first lines match ``pattern``."""
-    compiled = re.compile(pattern.replace("(?<", "(?P<"))
-
-    def sniff(head: str) -> float:
-        lines = head.splitlines()
-        if len(lines) > 1 and not head.endswith("\n"):
-            lines.pop()  # cut by the sniff window
-        lines = [ln for ln in lines[:30] if ln.strip()]
-        hits = sum(1 for ln in lines if compiled.match(ln))
-        return score if lines and hits * 2 > len(lines) else 0.0
-
-    return sniff
 
 
 def parse_access(source: SourceFile) -> ParseResult:
@@ -154,7 +138,7 @@ ACCESS_FORMAT = register(
         name="access-log",
         description="Apache/nginx access logs, common and combined (time with offset; 5xx = error)",
         example='83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET /presentations/ HTTP/1.1" 200 203023 "-" "Mozilla/5.0"',
-        sniff=_sniffer(ACCESS, 0.95),
+        sniff=majority_sniffer(ACCESS, 0.95),
         parse=parse_access,
     )
 )
@@ -163,7 +147,7 @@ APACHE_ERROR_FORMAT = register(
         name="apache-error",
         description="Apache httpd error logs, 2.0/2.2 and 2.4 (module, pid/tid, µs); local time",
         example="[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6",
-        sniff=_sniffer(APACHE_ERROR, 0.95),
+        sniff=majority_sniffer(APACHE_ERROR, 0.95),
         parse=parse_apache_error,
     )
 )
@@ -172,7 +156,7 @@ NGINX_ERROR_FORMAT = register(
         name="nginx-error",
         description="nginx error logs (level, pid#tid, *connection); local time",
         example="2024/01/01 12:00:00 [error] 123#0: *456 connect() failed (111: Connection refused) while connecting to upstream",
-        sniff=_sniffer(NGINX_ERROR, 0.95),
+        sniff=majority_sniffer(NGINX_ERROR, 0.95),
         parse=parse_nginx_error,
     )
 )
