@@ -140,7 +140,7 @@ def _report_second_clock(frame: pl.DataFrame, report: TimeReport) -> None:
         "events": both.height,
         "local_minus_utc": zones.format_offset(median),  # type: ignore[arg-type]
         "range_s": [low.total_seconds(), high.total_seconds()],  # type: ignore[union-attr]
-        "used": "the instant (epoch/offset); the local stamp is kept in ts_raw",
+        "used": "the instant (epoch, offset or export envelope); the other stamp is only reported",
     }
 
 

@@ -17,7 +17,8 @@ import polars as pl
 
 from timeliner import parsers
 from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
-from timeliner.normalize import TimeReport, normalize_file
+from timeliner.limits import cap_event_messages, cut_note
+from timeliner.normalize import TimeReport, finish_run, normalize_file
 from timeliner.reconcile import ReconcileReport, reconcile
 from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
 from timeliner.settings import Settings
@@ -92,6 +93,8 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
         frames.append(events)
         reject_frames.append(rejects)
     events = pl.concat(frames, how="vertical") if frames else empty_events()
+    # Cross-source time decisions (years of yearless files, skew estimates, --skew auto), then sort.
+    events = finish_run(events, [r.time for r in reports if r.time is not None], settings)
     events, reconciled = reconcile(events.sort(["ts", "file", "line"], maintain_order=True), settings.aliases)
     events = classify_events(events, settings)
     rejects = pl.concat(reject_frames, how="vertical").sort(["file", "line"])
@@ -128,20 +131,25 @@ def load_file(
     try:
         source = source if source is not None else read_source(path)
         report.notes.extend(source.notes)
+        _add_problem(report, *source.problems)
         detection = parsers.detect_format(source, settings.formats)
         report.format = detection.format.name
         if detection.runners_up:
             report.notes.append(
                 f"also looked like {', '.join(detection.runners_up)}; chose {detection.format.name}"
             )
-        result = detection.format.parse(source)
+        result = _parse_guarded(detection.format, source)
     except InputFileError as exc:
         return empty_events(), _whole_file_reject(path, exc), _failed(report, exc, path)
     report.unit, report.units = result.unit, result.units
     report.continuations, report.rejects = result.continuations, result.rejects.height
-    report.notes.extend(result.notes)
+    parsing_notes = [n for n in source.notes if n not in report.notes]  # e.g. a line cut to its cap
+    report.notes.extend(parsing_notes + result.notes)
+    partial, cut = cap_event_messages(result.events)
+    if cut:
+        _add_problem(report, cut_note(cut))
     events, report.time = normalize_file(
-        result.events,
+        partial,
         path=path,
         source=detection.format.name,
         settings=settings,
@@ -153,9 +161,31 @@ def load_file(
     return events, rejects.cast(REJECT_SCHEMA), report  # type: ignore[arg-type]
 
 
+def _parse_guarded(fmt: parsers.Format, source: SourceFile) -> parsers.ParseResult:
+    """Parse one file; a bug in a parser costs that file (reported as one), never the whole run."""
+    try:
+        return fmt.parse(source)
+    except InputFileError:
+        raise
+    except Exception as exc:
+        if os.environ.get("TIMELINER_DEBUG"):
+            raise
+        detail = (str(exc).strip().splitlines() or [""])[0][:200]
+        raise InputFileError(
+            source.path,
+            f"internal error in parser {fmt.name} on this file ({type(exc).__name__}: {detail})",
+            "please report it (set TIMELINER_DEBUG=1 for the traceback); the file was skipped",
+        ) from exc
+
+
+def _add_problem(report: FileReport, *problems: str) -> None:
+    """Add to what the user is told about a file (several problems of one file share its line)."""
+    report.problem = "; ".join([p for p in (report.problem, *problems) if p]) or None
+
+
 def _failed(report: FileReport, exc: InputFileError, path: str) -> FileReport:
     """A file that could not be read at all: every line of it is one rejected unit."""
-    report.problem = exc.reason + (f"; {exc.hint}" if exc.hint else "")
+    _add_problem(report, exc.reason + (f"; {exc.hint}" if exc.hint else ""))
     report.unit, report.units, report.rejects = "file", 1, 1
     return report
 
@@ -210,7 +240,8 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
     if loaded.events.is_empty():
         raise NoEventsError(
             "no event could be parsed from the input; see the lines above for each file, "
-            "or pass --format GLOB=NAME (see: timeliner formats)"
+            "or pass --format GLOB=NAME (see: timeliner formats)",
+            problems=loaded.problems,
         )
     events = loaded.events
     timeline = detect_timeline(events, settings)

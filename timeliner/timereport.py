@@ -117,9 +117,16 @@ class TimeReport:
     def _clock_sentences(self, path: str) -> list[str]:
         out = []
         if self.second_clock:
+            low, high = self.second_clock["range_s"]
+            # Within a second it is the writer's own clock lag, not a zone: say how much, in ms.
+            lag = (
+                f"differ from the instants by {low * 1000:+.0f} to {high * 1000:+.0f} ms"
+                if abs(low) < 1 and abs(high) < 1
+                else f"run {self.second_clock['local_minus_utc']} from UTC"
+            )
             out.append(
-                f"{path}: {self.second_clock['events']} line(s) carry both an instant and a local stamp; the local "
-                f"stamps run {self.second_clock['local_minus_utc']} from UTC (the instant was used)"
+                f"{path}: {self.second_clock['events']} line(s) carry both an instant and the writer's own stamp; "
+                f"the own stamps {lag} (the instant was used)"
             )
         if self.skew:
             out.append(f"{path}: clock shifted by {self.skew} ({self.skew_reason})")
