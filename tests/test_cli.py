@@ -77,8 +77,11 @@ def test_only_unreadable_input_exits_1_naming_the_file(tmp_path: Path) -> None:
     junk.write_bytes(b"\x00\x01\x02\x03" * 100)
     code, _out, err = run("build", str(junk), "--out", str(tmp_path / "o"))
     assert code == 1
-    assert err.startswith("Error: no event could be parsed from the input")
-    assert "Traceback" not in err
+    assert err.splitlines() == [
+        f"warning: {junk}: looks like a binary file, not a log; leave it out",
+        "Error: no event could be parsed from the input; see the lines above for each file, "
+        "or pass --format GLOB=NAME (see: timeliner formats)",
+    ]
 
 
 def test_bad_files_and_lines_are_reported_and_the_rest_is_processed(tmp_path: Path) -> None:

@@ -223,6 +223,8 @@ def _guard(run: Callable[[], None]) -> None:
     try:
         run()
     except TimelinerError as exc:
+        for problem in getattr(exc, "problems", []):  # what each unreadable file was, before the verdict
+            typer.echo(f"warning: {problem}", err=True)
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:

@@ -25,7 +25,14 @@ class NoInputError(TimelinerError):
 
 
 class NoEventsError(TimelinerError):
-    """Inputs were read, but not a single event could be parsed from them."""
+    """Inputs were read, but not a single event could be parsed from them.
+
+    ``problems`` holds one line per file that could not be read, shown before the error line.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 class StrictRejectsError(TimelinerError):

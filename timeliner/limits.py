@@ -100,8 +100,12 @@ class _Output:
 
     def kept(self) -> str:
         lines = sum(piece.count(b"\n") for piece in self.pieces)
+        last = next((piece for piece in reversed(self.pieces) if piece), b"\n")
+        if last.endswith(b"\n"):
+            return f"kept the first {lines:,} line(s); get a complete copy for the rest"
+        # The line the damage cut in two is kept too (it may still be an event), and said to be short.
         return (
-            f"kept the {lines:,} line(s) before that ({_size(self.size)}); get a complete copy for the rest"
+            f"kept the first {lines + 1:,} line(s), the last one cut short; get a complete copy for the rest"
         )
 
 

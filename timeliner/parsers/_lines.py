@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import polars as pl
 
+from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
 from timeliner.parsers._registry import ParseResult, no_rejects
 from timeliner.sources import SourceFile
 
 # A line that begins like a date but did not parse as a header is broken, not a continuation.
 LOOKS_LIKE_TIMESTAMP = r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{2}[-/]\d{2}[-/]\d{2,4}\s)"
-# An event grown past this many lines is cut; the rest is still counted (as continuations).
-MAX_EVENT_LINES = 5000
+# An event grown past MAX_EVENT_LINES lines (see limits) is cut; the rest still counts, as continuations.
+__all__ = ["LOOKS_LIKE_TIMESTAMP", "MAX_EVENT_LINES", "assemble", "line_frame", "text_result"]
 
 
 def line_frame(source: SourceFile) -> pl.DataFrame:
-    """The file as a frame of (line: 1-based Int64, text: String)."""
-    lines = source.lines()
-    return pl.DataFrame(
-        {"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": pl.Series(lines, dtype=pl.String)}
-    )
+    """The file as a frame of (line: 1-based Int64, text: String).
+
+    A line longer than ``limits.MAX_LINE_CHARS`` is cut (ending in a marker) before any pattern
+    runs over it, and the cut is noted on ``source``.
+    """
+    lines, cut = cut_long_lines(pl.Series("text", source.lines(), dtype=pl.String))
+    note = f"{cut:,} line(s) longer than {MAX_LINE_CHARS:,} characters were cut to that length"
+    if cut and note not in source.notes:
+        source.notes.append(note)
+    return pl.DataFrame({"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": lines})
 
 
 def assemble(
@@ -60,15 +66,26 @@ def assemble(
     tails = (
         cont.filter(pl.col("_event") > 0)
         .group_by("_event", maintain_order=True)
-        .agg(pl.col("text").head(MAX_EVENT_LINES).str.join("\n").alias("_tail"))
+        .agg(pl.col("text").head(MAX_EVENT_LINES).str.join("\n").alias("_tail"), pl.len().alias("_lines"))
+        .with_columns(_tail=_marked_if_cut(pl.col("_tail"), pl.col("_lines")))
     )
     heads = df.filter(pl.col("_start")).join(tails, on="_event", how="left")
     heads = heads.with_columns(
         message=pl.when(pl.col("_tail").is_not_null())
         .then(pl.concat_str([pl.col("message"), pl.col("_tail")], separator="\n").str.strip_chars_end())
         .otherwise(pl.col("message"))
-    ).drop("_start", "_broken", "_event", "_tail")
+    ).drop("_start", "_broken", "_event", "_tail", "_lines")
     return heads, rejects, cont.height
+
+
+def _marked_if_cut(tail: pl.Expr, lines: pl.Expr) -> pl.Expr:
+    """An event's continuation text, ending in a cut marker when it had more than MAX_EVENT_LINES lines."""
+    marker = cut_marker(f"{{}} more line(s) of this event not kept; an event keeps {MAX_EVENT_LINES:,}")
+    return (
+        pl.when(lines > MAX_EVENT_LINES)
+        .then(pl.format("{}" + marker, tail, lines - MAX_EVENT_LINES))
+        .otherwise(tail)
+    )
 
 
 def text_result(
