@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from timeliner.parsers import detect_format
-from timeliner.sources import read_source
+from timeliner.errors import InputFileError
+from timeliner.parsers import detect_format, get_format
+from timeliner.sources import SourceFile, read_source
 
 LONG = "x" * 200_000  # longer than any sniff window or runtime line buffer
 
@@ -66,3 +67,25 @@ def test_format_survives_real_file_damage(name: str, tmp_path: Path) -> None:
             assert LONG in last
         if variant == "latin-1":
             assert "café" in last
+
+
+APP_LOG_FORMATS = sorted(
+    {*SAMPLES, "bgl", "thunderbird", "lanl-hpc", "journald-export", "kubectl-describe", "kubectl-get-pods"}
+    | {"kube-event-text", "k8s-events-json"}
+)
+
+
+@pytest.mark.parametrize("name", APP_LOG_FORMATS)
+@pytest.mark.parametrize(
+    "text", ["", "\n \n", "garbage that is no log\n", "{\n"], ids=["empty", "blank", "garbage", "brace"]
+)
+def test_odd_input_is_accounted_for_not_a_crash(name: str, text: str) -> None:
+    source = SourceFile(path="odd.log", text=text, encoding="utf-8")
+    if name == "k8s-events-json" and text.strip():
+        # One JSON document: damage is reported for the whole file, naming it (the pipeline rejects it).
+        with pytest.raises(InputFileError, match=r"^odd.log: is not valid JSON"):
+            get_format(name).parse(source)
+        return
+    result = get_format(name).parse(source)
+    assert result.units == result.events.height + result.continuations + result.rejects.height
+    assert result.events.height == 0

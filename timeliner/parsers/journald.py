@@ -98,7 +98,8 @@ def _events(frame: pl.DataFrame, fallback_service: str) -> pl.DataFrame:
 def _one_object_per_line(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """``json-pretty`` → one line per object (numbered by its first line); the other lines are continuations."""
     stripped = pl.col("text").str.strip_chars()
-    if frame.height == 0 or frame.filter(stripped != "")["text"][0].strip() != "{":
+    first = frame.filter(stripped != "")["text"].head(1).to_list()
+    if not first or first[0].strip() != "{":
         return frame, 0
     grouped = frame.with_columns(_object=(stripped == "{").cast(pl.Int64).cum_sum())
     joined = grouped.group_by("_object", maintain_order=True).agg(

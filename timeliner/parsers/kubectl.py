@@ -219,7 +219,8 @@ def parse_event_text(source: SourceFile) -> ParseResult:
     )
     blank = pl.col("text").str.strip_chars() == ""
     first_key = frame["_key"].drop_nulls().first() if frame["_key"].drop_nulls().len() else None
-    starts = (pl.col("_key") == first_key) | (~blank & blank.shift(1).fill_null(True))
+    repeats_first = pl.col("_key") == first_key if first_key is not None else pl.lit(False)
+    starts = repeats_first | (~blank & blank.shift(1).fill_null(True))
     frame = frame.with_columns(_event=starts.fill_null(False).cast(pl.Int64).cum_sum())
     values = frame.filter(pl.col("_key").is_not_null()).pivot(
         on="_key", index="_event", values="_value", aggregate_function="first"
