@@ -13,4 +13,4 @@ def test_golden(case: GoldenCase) -> None:
 
 def test_component_is_the_logger() -> None:
     events = check_golden(golden_cases("windows_cbs")[0]).events
-    assert events["logger"].to_list() == ["CBS", "CBS", "CSI", "CBS", "DISM"]
+    assert events["logger"].to_list() == ["CBS", "CBS", "CSI", "CBS", "DISM", "CBS"]
