@@ -5,9 +5,11 @@ code is the polars code of the default engine, run on the executors through ``ma
 ``applyInArrow`` (:mod:`timeliner.engines._partitions`); Spark only moves data between them:
 
 1. every input file is read, parsed and normalized on an executor (one task per file);
-2. cross-file reconciliation (``--alias``, service names by instance, one copy of events exported
+2. the cross-source time step (yearless files placed among dated ones, clock skews) runs on the
+   driver over a narrow view of the events (:mod:`timeliner.engines._align`);
+3. cross-file reconciliation (``--alias``, service names by instance, one copy of events exported
    twice) runs as Spark joins and windows over small per-instance summaries;
-3. events are classified per partition, then grouped by service, and each service's events go
+4. events are classified per partition, then grouped by service, and each service's events go
    through the same detectors (a restart storm whose restarts sit in two files, or a silence that
    spans files, is seen whole); the driver merges the rows and groups them into incidents.
 
@@ -38,6 +40,7 @@ from typing import Any
 import polars as pl
 
 from timeliner.engines import _partitions as parts
+from timeliner.engines._align import align_on_spark
 from timeliner.engines._reconcile import reconcile_on_spark
 from timeliner.errors import NoEventsError, NoInputError, StrictRejectsError
 from timeliner.pipeline import BuildResult, FileReport, LoadResult, _ensure_out, add_annotations
@@ -159,6 +162,7 @@ def _finish(spark: Any, loaded: Any, out_dir: Path, work: Path, settings: Settin
     reports = _reports(loaded)
     rejects = _to_polars(loaded.filter(F.col("part") == "reject").select(*REJECT_SCHEMA))
     events = loaded.filter(F.col("part") == "event").select(*EVENT_SCHEMA)
+    events, skipped = align_on_spark(events, reports, settings)
     events, reconciled = reconcile_on_spark(events, settings.aliases, [r.path for r in reports])
     classify = partial(parts.classify_partition, settings=settings)
     events = events.mapInArrow(classify, parts.spark_ddl(EVENT_SCHEMA)).cache()
@@ -177,7 +181,7 @@ def _finish(spark: Any, loaded: Any, out_dir: Path, work: Path, settings: Settin
         events=chart,
         rejects=rejects.sort(["file", "line"]),
         files=reports,
-        problems=[f"{r.path}: {r.problem}" for r in reports if r.problem],
+        problems=[f"{r.path}: {r.problem}" for r in reports if r.problem] + ([skipped] if skipped else []),
         reconciled=reconciled,
     )
     return _write_outputs(result, timeline, out_dir, settings)

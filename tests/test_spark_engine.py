@@ -1,0 +1,206 @@
+"""The Spark engine gives the polars engine's answers: same events, same timeline, same counts.
+
+The inputs hold the traps of a distributed build: a restart storm whose two boots sit in two
+files, a silence that only shows when two files of one stream are put end to end, a local-time
+file across the autumn DST switch (the repeated hour), and a CloudWatch stream exported twice
+(filter-log-events and get-log-events: one copy of each event, one service name). Spark runs in
+``local[2]`` with one session for the module, under a UTC and a non-UTC session zone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from timeliner import engines, pipeline
+from timeliner.settings import Settings
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SETTINGS = Settings(source_tz=(("*berlin*", "Europe/Berlin"),))
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'timeliner[spark]')")
+    pytest.importorskip("pandas", reason="pandas is not installed (pip install 'timeliner[spark]')")
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        pytest.skip("no Java runtime (apt-get install openjdk-17-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("timeliner-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "512m")
+        .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _stamp(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _jsonl(path: Path, service: str, times: list[datetime], banners: dict[datetime, str]) -> None:
+    records = [
+        {"time": _stamp(t), "level": "info", "service": service, "msg": banners.get(t, f"tick {i}")}
+        for i, t in enumerate(sorted({*times, *banners}))
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
+def _banner(pid: int) -> str:
+    return f"Starting OrderApp v1.4.2 using Java 17.0.9 with PID {pid} (/app/app.jar started by app)"
+
+
+def _cloudwatch(path: Path, stream: str | None, times: list[datetime]) -> None:
+    events = [
+        {
+            **({"logStreamName": stream} if stream else {}),
+            "timestamp": int(t.timestamp() * 1000),
+            "message": f"poll {i}: 0 new files",
+            "ingestionTime": int(t.timestamp() * 1000) + 400,
+            "eventId": str(1000 + i),
+        }
+        for i, t in enumerate(times)
+    ]
+    path.write_text(json.dumps({"events": events}))
+
+
+def _berlin_autumn(path: Path) -> None:
+    # 2025-10-26: Berlin clocks go back from 03:00 CEST to 02:00 CET; 02:00-02:59 is written twice.
+    first = datetime(2025, 10, 26, 0, 0, tzinfo=UTC)  # 02:00 CEST
+    lines = []
+    for minute in range(0, 150, 5):
+        t = first + timedelta(minutes=minute)
+        local = t.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
+        lines.append(f"{local:%Y-%m-%d %H:%M:%S},000 INFO [main] c.e.Clock: minute {minute}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("traps")
+    ticks = [T0 + timedelta(seconds=20 * i) for i in range(60)]  # 09:00:00 .. 09:19:40
+    # The storm: boot 1 (pid 4711) in part-a, boot 2 (pid 4712) 70 s later in part-b.
+    _jsonl(root / "orders-part-a.jsonl", "orders", ticks[:30], {T0 + timedelta(minutes=5): _banner(4711)})
+    later = {T0 + timedelta(minutes=6, seconds=10): _banner(4712)}
+    _jsonl(root / "orders-part-b.jsonl", "orders", ticks[30:], later)
+    # The gap: payments logs every 20 s from 09:00 to 09:19:40 in one file, from 10:30 in the next.
+    after = [T0 + timedelta(minutes=90, seconds=20 * i) for i in range(60)]
+    _jsonl(root / "payments-1.jsonl", "payments", ticks, {})
+    _jsonl(root / "payments-2.jsonl", "payments", after, {})
+    _berlin_autumn(root / "clock-berlin.log")
+    # One stream exported twice: by filter-log-events (named) and get-log-events (file name only).
+    polls = [T0 + timedelta(minutes=m) for m in range(0, 30, 3)]
+    stream = "sync/runtime/932bb5863180881f7506e90a9c3ebbb0"
+    _cloudwatch(root / "sync.filter-log-events.json", stream, polls)
+    _cloudwatch(root / "sync-runtime.932bb5863180881f7506e90a9c3ebbb0.get-log-events.json", None, polls[:4])
+    return root
+
+
+@pytest.fixture(scope="module")
+def polars_out(case: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("polars-out")
+    pipeline.build([str(case)], out, SETTINGS)
+    return out
+
+
+@pytest.fixture(scope="module", params=["UTC", "America/New_York"])
+def spark_out(
+    request: pytest.FixtureRequest, spark: Any, case: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    spark.conf.set("spark.sql.session.timeZone", request.param)
+    out = tmp_path_factory.mktemp("spark-out")
+    engines.build("spark", [str(case)], out, SETTINGS)
+    assert spark.conf.get("spark.sql.session.timeZone") == request.param, "the session zone was not restored"
+    return out
+
+
+def _timeline(out: Path) -> pl.DataFrame:
+    return pl.read_csv(out / "timeline.csv", infer_schema=False)
+
+
+def test_same_timeline_as_polars(spark_out: Path, polars_out: Path) -> None:
+    assert _timeline(spark_out).to_dicts() == _timeline(polars_out).to_dicts()
+
+
+def test_same_events_as_polars(spark_out: Path, polars_out: Path) -> None:
+    mine, theirs = (
+        pl.read_parquet(spark_out / "events.parquet"),
+        pl.read_parquet(polars_out / "events.parquet"),
+    )
+    assert mine.schema == theirs.schema
+    assert mine.schema["ts"] == pl.Datetime("us", "UTC")
+    order = ["ts", "file", "line"]
+    assert mine.sort(order).to_dicts() == theirs.sort(order).to_dicts()
+
+
+def test_same_summary_as_polars(spark_out: Path, polars_out: Path) -> None:
+    mine = json.loads((spark_out / "summary.json").read_text())
+    theirs = json.loads((polars_out / "summary.json").read_text())
+    for key in (
+        "totals",
+        "by_format",
+        "span_utc",
+        "events_by_service",
+        "events_by_level",
+        "files",
+        "reconciled",
+    ):
+        assert mine.get(key) == theirs.get(key), key
+
+
+def test_storm_across_two_files_is_found(spark_out: Path) -> None:
+    storms = _timeline(spark_out).filter(pl.col("kind") == "restart_storm")
+    assert storms.select("start", "end", "service", "count").to_dicts() == [
+        {
+            "start": "2026-03-02T09:05:00.000Z",
+            "end": "2026-03-02T09:06:10.000Z",
+            "service": "orders",
+            "count": "2",
+        }
+    ]
+    assert "orders-part-a.jsonl" in storms["evidence"][0] and "orders-part-b.jsonl" in storms["evidence"][0]
+
+
+def test_gap_across_two_files_is_found(spark_out: Path) -> None:
+    gaps = _timeline(spark_out).filter(pl.col("kind") == "gap")
+    # Last line of payments-1 at 09:19:40, first of payments-2 at 10:30:00.
+    assert gaps.select("start", "end", "service").to_dicts() == [
+        {"start": "2026-03-02T09:19:40.000Z", "end": "2026-03-02T10:30:00.000Z", "service": "payments"}
+    ]
+
+
+def test_repeated_dst_hour_keeps_time_order(spark_out: Path) -> None:
+    clock = pl.read_parquet(spark_out / "events.parquet").filter(
+        pl.col("file").str.ends_with("clock-berlin.log")
+    )
+    # Written every 5 minutes from 02:00 CEST (00:00Z): 30 lines, 00:00Z to 02:25Z, in line order.
+    assert clock.sort("line")["ts"].to_list() == [
+        datetime(2025, 10, 26, 0, 0, tzinfo=UTC) + timedelta(minutes=5 * i) for i in range(30)
+    ]
+
+
+def test_stream_exported_twice_is_counted_once(spark_out: Path) -> None:
+    events = pl.read_parquet(spark_out / "events.parquet").filter(pl.col("message").str.starts_with("poll "))
+    assert events.height == 10
+    assert events["service"].unique().to_list() == ["sync/runtime"]
