@@ -79,22 +79,25 @@ def build(
     ] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
+    spark_remote: Annotated[
+        str | None, typer.Option(help="Spark Connect URL (sc://host:15002) for --engine spark.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print problems.")] = False,
 ) -> None:
     """Read INPUT files, detect what happened, and write the timeline into --out."""
-    from timeliner import pipeline
+    from timeliner import engines
     from timeliner.console import print_build_report
 
     opts = BuildOptions(
         inputs=list(inputs or []), tz=tz, source_tz=source_tz or [], year=year, report_tz=report_tz,
         restart_window=restart_window, restart_min=restart_min, rules=rules, strict=strict, format=format or [],
         skew=skew or [], abbrev=abbrev or [], annotations=annotations, alias=alias or [], detect=detect or [],
-        redact=redact, engine=engine,
+        redact=redact, engine=engine, spark_remote=spark_remote,
     )  # fmt: skip
 
     def run() -> None:
         settings, paths = _settings_from_options(opts)
-        result = pipeline.build(paths, out, settings)
+        result = engines.build(opts.engine, paths, out, settings, spark_remote=opts.spark_remote)
         print_build_report(result, quiet=quiet)
 
     _guard(run)
@@ -121,15 +124,18 @@ class BuildOptions:
     detect: list[str]
     redact: bool
     engine: str
+    spark_remote: str | None = None
 
 
 def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
+    from timeliner.engines import check_engine
     from timeliner.skew import parse_skew_options
     from timeliner.sources import expand_inputs
     from timeliner.zones import parse_abbrev_options
 
-    if opts.engine != "polars":
-        raise UsageError(f"--engine {opts.engine}: only 'polars' is available in this version")
+    check_engine(opts.engine)
+    if opts.spark_remote and opts.engine != "spark":
+        raise UsageError("--spark-remote needs --engine spark")
     if opts.redact:
         raise UsageError("--redact is not available in this version yet")
     paths = opts.inputs
