@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from _golden import GoldenCase, check_golden, golden_cases
 
@@ -22,13 +24,16 @@ def test_markers_are_continuations_and_pid_tid_are_kept() -> None:
     assert result.yearless
 
 
-def test_zone_without_year_is_read_as_local_and_noted() -> None:
+def test_zone_without_year_is_left_for_normalize_to_apply() -> None:
     text = "03-17 16:13:40.000 -0700  1702  2395 W ActivityManager: Slow operation\n"
     result = get_format("logcat").parse(SourceFile(path="x.txt", text=text, encoding="utf-8"))
-    assert result.events["ts_utc"][0] is None and result.events["ts_local"][0] is not None
-    assert result.notes == [
-        "logcat -v zone without -v year: the offsets were ignored; pass --source-tz for this file"
-    ]
+    event = result.events.row(0, named=True)
+    assert (event["ts_utc"], event["ts_local"], event["tz_abbrev"]) == (
+        None,
+        datetime(2000, 3, 17, 16, 13, 40),
+        "-0700",
+    )
+    assert result.yearless
 
 
 def test_sniff() -> None:

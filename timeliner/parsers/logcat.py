@@ -10,8 +10,8 @@ Reads lines such as::
 
 Without a year (the default) the year is assigned by normalize (``--year`` or inferred) and, as
 without a zone, the time is local wall-clock time of the device (``--source-tz`` / ``--tz``);
-``-v epoch`` and ``-v zone`` with ``-v year`` fix the instant (a zone without a year is noted
-and read as local time). The tag is the service (pid and tid kept: a new pid
+``-v epoch`` and ``-v zone`` fix the instant (without ``-v year``, normalize applies the offset
+once it has chosen the year). The tag is the service (pid and tid kept: a new pid
 for a tag is a restarted process); the level letter (V D I W E F A) is kept.
 ``--------- beginning of main`` markers are counted as continuations; lines without a header
 (a wrapped stack trace) continue the event above.
@@ -87,7 +87,7 @@ def _offset() -> pl.Expr:
 
 def _time_columns() -> dict[str, pl.Expr]:
     epoch = pl.col("epoch").is_not_null()
-    # A zone without a year cannot be applied before normalize picks the year: read as local time.
+    # A zone without a year is applied by normalize once it has picked the year (as tz_abbrev).
     zoned = pl.col("zone").is_not_null() & pl.col("year").is_not_null()
     year = pl.coalesce(pl.col("year"), pl.lit(str(PLACEHOLDER_YEAR)))
     wall = wall_clock(
@@ -100,6 +100,7 @@ def _time_columns() -> dict[str, pl.Expr]:
         .when(zoned)
         .then(wall.dt.replace_time_zone("UTC") - _offset()),
         "ts_local": pl.when(~epoch & ~zoned).then(wall),
+        "tz_abbrev": pl.when(~zoned).then(pl.col("zone")),
         "ts_basis": pl.when(epoch).then(pl.lit("epoch-s")).when(zoned).then(pl.lit("offset")),
     }
 
@@ -124,10 +125,6 @@ def parse(source: SourceFile) -> ParseResult:
     result = text_result(source, frame, heads, rejects, continuations + int(markers.sum()))
     # Yearless unless every event carried a year, a zone with its year, or an epoch.
     result.yearless = bool(heads.filter(pl.col("year").is_null() & pl.col("epoch").is_null()).height)
-    if heads.filter(pl.col("zone").is_not_null() & pl.col("year").is_null()).height:
-        result.notes.append(
-            "logcat -v zone without -v year: the offsets were ignored; pass --source-tz for this file"
-        )
     return result
 
 

@@ -10,8 +10,9 @@ LANL HPC lines: log id, node, component, state, epoch, flag, message::
 
     134681 node-246 unix.hw state_change.unavailable 1077804742 1 Component State Change: Component ...
 
-The epoch (seconds, UTC) is the event's time; BG/L's local stamp adds its microseconds. The local
-syslog-style stamps in the lines (UTC−8 for Thunderbird, PDT/PST for BG/L) stay in the text.
+The epoch (seconds, UTC) is the event's time; BG/L's local stamp adds its microseconds. The
+nodes' local stamps (UTC−8 for Thunderbird, PDT/PST for BG/L) are kept as a second clock
+(``ts_local``), which normalize reports beside the epoch but does not use.
 Files are commonly not in time order (HPC); normalize sorts. The service is the node
 (Thunderbird: ``node/program`` like syslog, with the pid kept); a labelled line (not ``-``) has
 level ``alert``; BG/L's component and level and HPC's component are kept.
@@ -27,12 +28,16 @@ from timeliner import timeparse
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
+from timeliner.parsers._stamps import month_number, yearless_clock
 from timeliner.parsers.syslog import TAG_WITH_PID, TAG_WITHOUT_PID
 from timeliner.schema import LOCAL_US
 from timeliner.sources import SourceFile
 
 _PREFIX = r"^(?<label>\S+) (?<epoch>\d{9,10}) \d{4}\.\d{2}\.\d{2} (?<node>\S+) "
-THUNDERBIRD = _PREFIX + r"(?<local>\w{3} +\d{1,2} \d{2}:\d{2}:\d{2}) (?<source>\S+) (?<tagged>.*)$"
+THUNDERBIRD = (
+    _PREFIX
+    + r"(?<local>(?<mon>\w{3}) +(?<day>\d{1,2}) (?<time>\d{2}:\d{2}:\d{2})) (?<source>\S+) (?<tagged>.*)$"
+)
 BGL = (
     _PREFIX
     + r"(?<local>\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}\.(?<frac>\d{6})) \S+ (?<kind>\S+) (?<component>\S+) "
@@ -41,15 +46,16 @@ BGL = (
 LANL_HPC = r"^(?<logid>\d+) (?<node>\S+) (?<component>\S+) (?<state>\S+) (?<epoch>\d{9,10}) (?<flag>-?\d+) (?<msg>.*)$"
 
 
-def _parse(source: SourceFile, pattern: str, columns: Callable[[], dict[str, pl.Expr]]) -> ParseResult:
+def _parse(
+    source: SourceFile, pattern: str, columns: Callable[[], dict[str, pl.Expr]], *, yearless: bool = False
+) -> ParseResult:
     frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(pattern)).unnest("_h")
     fraction = pl.col("frac").cast(pl.Int64) if "frac" in frame.columns else pl.lit(0)
     frame = frame.with_columns(
         ts_raw=pl.col("epoch"),
         ts_utc=timeparse.epoch_to_utc(pl.col("epoch"), "s") + pl.duration(microseconds=fraction),
-        ts_local=pl.lit(None, dtype=LOCAL_US),
         ts_basis=pl.lit("epoch-s"),
-        **columns(),
+        **{"ts_local": pl.lit(None, dtype=LOCAL_US), **columns()},
     )
     heads, rejects, continuations = assemble(
         frame,
@@ -57,7 +63,7 @@ def _parse(source: SourceFile, pattern: str, columns: Callable[[], dict[str, pl.
         is_broken=pl.col("epoch").is_null() & (pl.col("text").str.strip_chars() != ""),
         broken_reason="not a line of this log (its fields do not match)",
     )
-    return text_result(source, frame, heads, rejects, continuations)
+    return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
 
 
 def _alert() -> pl.Expr:
@@ -71,6 +77,8 @@ def _thunderbird_columns() -> dict[str, pl.Expr]:
         with_pid.struct.field("program"), without_pid.struct.field("program")
     ).str.strip_chars()
     return {
+        # The node's own syslog stamp: a second clock, reported beside the epoch (yearless, as in syslog).
+        "ts_local": yearless_clock(month=month_number(pl.col("mon")), day=pl.col("day"), time=pl.col("time")),
         "level_raw": _alert(),
         "host": pl.col("node"),
         "service": pl.coalesce(pl.concat_str([pl.col("node"), program], separator="/"), pl.col("node")),
@@ -84,6 +92,8 @@ def _thunderbird_columns() -> dict[str, pl.Expr]:
 
 def _bgl_columns() -> dict[str, pl.Expr]:
     return {
+        # The local stamp (Pacific time, with DST): a second clock, reported beside the epoch.
+        "ts_local": pl.col("local").str.to_datetime("%Y-%m-%d-%H.%M.%S%.f", strict=False, time_unit="us"),
         "level_raw": pl.coalesce(_alert(), pl.col("level")),
         "host": pl.col("node"),
         "service": pl.col("node"),
@@ -107,7 +117,7 @@ THUNDERBIRD_FORMAT = register(
         description="Thunderbird supercomputer syslog (CFDR/loghub): alert label, epoch UTC, node, syslog record",
         example="- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
         sniff=majority_sniffer(THUNDERBIRD, 0.95),
-        parse=lambda source: _parse(source, THUNDERBIRD, _thunderbird_columns),
+        parse=lambda source: _parse(source, THUNDERBIRD, _thunderbird_columns, yearless=True),
     )
 )
 BGL_FORMAT = register(
