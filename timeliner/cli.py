@@ -78,6 +78,12 @@ def build(
         typer.Option(help="KEY=VALUE detection setting (gap_min=30m, burst_min=20); repeatable. See README."),
     ] = None,
     redact: Annotated[bool, typer.Option(help="Mask secrets and personal data in every output.")] = False,
+    redact_ips: Annotated[
+        bool, typer.Option(help="With --redact, mask IP addresses too (implies --redact).")
+    ] = False,
+    raw_formulas: Annotated[
+        bool, typer.Option(help="Write CSV cells starting with = + - @ as they are (default: prefix ').")
+    ] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
     spark_remote: Annotated[
         str | None, typer.Option(help="Spark Connect URL (sc://host:15002) for --engine spark.")
@@ -92,7 +98,8 @@ def build(
         inputs=list(inputs or []), tz=tz, source_tz=source_tz or [], year=year, report_tz=report_tz,
         restart_window=restart_window, restart_min=restart_min, rules=rules, strict=strict, format=format or [],
         skew=skew or [], abbrev=abbrev or [], annotations=annotations, alias=alias or [], detect=detect or [],
-        redact=redact, engine=engine, spark_remote=spark_remote,
+        redact=redact or redact_ips, engine=engine, spark_remote=spark_remote,
+        redact_ips=redact_ips, raw_formulas=raw_formulas,
     )  # fmt: skip
 
     def run() -> None:
@@ -125,6 +132,8 @@ class BuildOptions:
     redact: bool
     engine: str
     spark_remote: str | None = None
+    redact_ips: bool = False
+    raw_formulas: bool = False
 
 
 def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
@@ -136,8 +145,8 @@ def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
     check_engine(opts.engine)
     if opts.spark_remote and opts.engine != "spark":
         raise UsageError("--spark-remote needs --engine spark")
-    if opts.redact:
-        raise UsageError("--redact is not available in this version yet")
+    if opts.redact and opts.engine != "polars":
+        raise UsageError(f"--redact is not available with --engine {opts.engine} yet; use --engine polars")
     paths = opts.inputs
     if not paths:
         if not os.path.isdir(DEFAULT_INPUT):
@@ -161,6 +170,9 @@ def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
         detect=parse_pairs(opts.detect, "--detect", shape="KEY=VALUE", example="gap_min=30m"),
         skew=parse_skew_options(opts.skew),
         abbrevs=parse_abbrev_options(opts.abbrev),
+        redact=opts.redact,
+        redact_ips=opts.redact_ips,
+        raw_formulas=opts.raw_formulas,
     )
     _files, configs = expand_inputs(paths)
     return merge_case_files(settings, configs, explicit), paths

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from timeliner.errors import InputFileError, NoEventsError, NoInputError, Output
 from timeliner.limits import cap_event_messages, cut_note
 from timeliner.normalize import TimeReport, finish_run, normalize_file
 from timeliner.reconcile import ReconcileReport, reconcile
+from timeliner.redact import RedactionReport, redact_event_content, redact_summary, redact_tables
 from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
 from timeliner.settings import Settings
 from timeliner.sources import SourceFile, expand_inputs, read_source
@@ -244,21 +245,37 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
             problems=loaded.problems,
         )
     events = loaded.events
+    redaction = RedactionReport(ips=settings.redact_ips) if settings.redact else None
+    if redaction is not None:  # messages first, so that the timeline quotes them masked
+        events = redact_event_content(events, redaction)
     timeline = detect_timeline(events, settings)
     if settings.annotations:
         timeline = add_annotations(timeline, settings.annotations)
+    if redaction is not None:  # names after detection (masking must not merge services), before any write
+        loaded, timeline = _masked_tables(loaded, events, timeline, redaction)
+        events = loaded.events
     write_events_parquet(events, out_dir / "events.parquet")
-    write_rejects_csv(loaded.rejects, out_dir / "rejects.csv")
-    write_timeline_csv(timeline, out_dir / "timeline.csv")
+    write_rejects_csv(loaded.rejects, out_dir / "rejects.csv", raw_formulas=settings.raw_formulas)
+    write_timeline_csv(timeline, out_dir / "timeline.csv", raw_formulas=settings.raw_formulas)
     write_timeline_markdown(timeline, out_dir / "timeline.md", tz=settings.report_tz)
     write_gantt_html(gantt(timeline, events, tz=settings.report_tz), out_dir / "gantt.html")
     summary = make_summary(loaded, timeline, settings)
+    if redaction is not None:
+        summary = redact_summary(summary, redaction)
     write_summary(summary, out_dir / "summary.json")
     if settings.strict and loaded.rejects.height:
         raise StrictRejectsError(
             f"{loaded.rejects.height} input line(s) rejected (--strict); see {out_dir / 'rejects.csv'}"
         )
     return BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
+
+
+def _masked_tables(
+    loaded: LoadResult, events: pl.DataFrame, timeline: pl.DataFrame, redaction: RedactionReport
+) -> tuple[LoadResult, pl.DataFrame]:
+    """``--redact`` after detection: the loaded tables and the timeline with names and rejects masked."""
+    masked = redact_tables(events, loaded.rejects, timeline, redaction)
+    return replace(loaded, events=masked.events, rejects=masked.rejects), masked.timeline
 
 
 def _ensure_out(out: str | Path) -> Path:

@@ -44,7 +44,9 @@ class Settings:
     annotations: Path | None = None
     aliases: tuple[tuple[str, str], ...] = ()  # (service as logged, service to call it), --alias
     detect: tuple[tuple[str, str], ...] = ()  # (DetectConfig field, value as text), --detect / [detect]
-    redact: bool = False
+    redact: bool = False  # --redact: mask secrets and personal data in every output (see redact.py)
+    redact_ips: bool = False  # --redact-ips: IP addresses too (implies redact)
+    raw_formulas: bool = False  # --raw-formulas: CSV cells starting with = + - @ are written unchanged
     config_files: tuple[str, ...] = field(default=())
 
     def zone_for(self, path: str) -> tuple[str, str]:
