@@ -25,12 +25,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame
 from timeliner.parsers._ndjson import TRUNCATED, read_fields
 from timeliner.parsers._registry import Format, ParseResult, no_rejects, register
 from timeliner.parsers._sniff import python_regex, share
-from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 CRI = r"^(?<ts>\d{4}-\d{2}-\d{2}T\S+) (?<stream>stdout|stderr) (?<tag>[PF])(?::\S*)?(?: (?<msg>.*))?$"
@@ -100,7 +100,7 @@ def _result(
     events = events.select(
         "line",
         ts_raw=pl.col("_ts"),
-        **iso_instant_or_local(pl.col("_ts")),
+        **timeparse.iso_columns(pl.col("_ts")),
         message=message,
         level_raw=message.str.extract(APP_LEVEL, 1),
         service=pl.lit(who.service),

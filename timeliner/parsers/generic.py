@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import python_regex, share
-from timeliner.parsers._stamps import MONTH_NAMES, iso_instant_or_local, month_number, yearless_clock
+from timeliner.parsers._stamps import MONTH_NAMES
 from timeliner.sources import SourceFile
 
 _ISO = r"(?<iso>\d{4}[-/.]\d{2}[-/.]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)"
@@ -42,15 +43,9 @@ def _time_columns() -> dict[str, pl.Expr]:
         .str.replace(r"^(\d{4})[/.](\d{2})[/.](\d{2})", "$1-$2-$3")
         .str.replace(r"\s(Z|[+-])", "$1")
     )
-    iso = iso_instant_or_local(iso_text)
-    bsd = yearless_clock(
-        month=month_number(pl.col("mon")), day=pl.col("day"), time=pl.col("time"), fraction=pl.col("frac")
-    )
-    ctime = (
-        pl.col("ctime")
-        .str.replace(r" +", " ")
-        .str.to_datetime("%a %b %d %H:%M:%S %Y", strict=False, time_unit="us")
-    )
+    iso = timeparse.iso_columns(iso_text)
+    bsd = timeparse.syslog_to_local(pl.col("bsd"))
+    ctime = timeparse.ctime_to_local(pl.col("ctime"))
     return {
         "ts_raw": pl.coalesce("iso", "ctime", "bsd"),
         "ts_utc": iso["ts_utc"],

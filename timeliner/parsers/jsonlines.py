@@ -32,7 +32,6 @@ from timeliner.parsers._lines import line_frame, text_result
 from timeliner.parsers._ndjson import Path, assemble_records, read_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
-from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 TIME_KEYS = ("time", "ts", "@timestamp", "timestamp", "@t", "t", "datetime")
@@ -99,7 +98,7 @@ def sniff(head: str) -> float:
 
 def _time_columns(raw: pl.Expr) -> dict[str, pl.Expr]:
     epoch = raw.str.contains(_EPOCH_TEXT)
-    iso = iso_instant_or_local(raw)
+    iso = timeparse.iso_columns(raw)
     return {
         "ts_raw": raw,
         "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(raw)).otherwise(iso["ts_utc"]),

@@ -21,10 +21,10 @@ from typing import Any
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._json import load_documents, records_under
 from timeliner.parsers._registry import Format, ParseResult, register
-from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 _SNIFF_LIST = re.compile(r'"kind"\s*:\s*"EventList"')
@@ -90,7 +90,7 @@ def parse(source: SourceFile) -> ParseResult:
     frame = frame.with_columns(
         pl.col("line").cast(pl.Int64),
         ts_raw=pl.col("ts"),
-        **iso_instant_or_local(pl.col("ts")),
+        **timeparse.iso_columns(pl.col("ts")),
         message=_message(),
         level_raw=pl.col("type"),
         service=pl.coalesce("name", "kind", "component", pl.lit(service_from_path(source.path))),

@@ -35,6 +35,7 @@ import re
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame
 from timeliner.parsers._registry import Format, ParseResult, no_rejects, register
@@ -42,7 +43,6 @@ from timeliner.schema import LOCAL_US
 from timeliner.sources import SourceFile
 
 RFC1123 = r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"
-_RFC1123_FORMAT = "%a, %d %b %Y %H:%M:%S %z"
 FIELD = r"^(?<indent> *)(?<key>[A-Za-z][A-Za-z0-9 ()/.-]*?):(?:[ \t]+(?<value>.*?))?[ \t]*$"
 EVENT_ROW = rf"^\s+(?<first>{RFC1123})\s+(?<last>{RFC1123})\s+(?<count>\d+)\s+(?<rest>.*?)\s*$"
 _TIME_KEYS = ("Start Time", "Started", "Finished")
@@ -139,7 +139,7 @@ def parse_describe(source: SourceFile) -> ParseResult:
 
 
 def _rfc1123_columns(text: pl.Expr) -> dict[str, pl.Expr]:
-    parsed = text.str.to_datetime(_RFC1123_FORMAT, strict=False, time_unit="us").dt.convert_time_zone("UTC")
+    parsed = timeparse.rfc2822_to_utc(text)
     return {
         "ts_raw": text,
         "ts_utc": parsed,

@@ -25,11 +25,11 @@ import re
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
-from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 _LEVEL = r"TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL"
@@ -83,9 +83,9 @@ def sniff(head: str) -> float:
 
 
 def _timestamp_columns() -> dict[str, pl.Expr]:
-    iso = iso_instant_or_local(pl.col("iso"))
-    slashed = pl.col("slashed").str.to_datetime("%y/%m/%d %H:%M:%S", strict=False, time_unit="us")
-    compact = pl.col("compact").str.to_datetime("%y%m%d %H%M%S", strict=False, time_unit="us")
+    iso = timeparse.iso_columns(pl.col("iso"))
+    slashed = timeparse.twodigit_year_to_local(pl.col("slashed"), "%y/%m/%d %H:%M:%S")
+    compact = timeparse.twodigit_year_to_local(pl.col("compact"), "%y%m%d %H%M%S")
     return {
         "ts_raw": pl.coalesce("iso", "slashed", "compact"),
         "ts_utc": iso["ts_utc"],

@@ -27,7 +27,6 @@ from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
-from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 TIME_KEYS = ("ts", "time", "t", "timestamp")
@@ -63,7 +62,7 @@ def sniff(head: str) -> float:
 
 def _time_columns(raw: pl.Expr) -> dict[str, pl.Expr]:
     epoch = raw.str.contains(_EPOCH_TEXT)
-    iso = iso_instant_or_local(raw)
+    iso = timeparse.iso_columns(raw)
     return {
         "ts_raw": raw,
         "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(raw)).otherwise(iso["ts_utc"]),

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
-from timeliner.parsers._stamps import yearless_clock
 from timeliner.schema import UTC_US
 from timeliner.sources import SourceFile
 
@@ -37,7 +37,7 @@ def parse(source: SourceFile) -> ParseResult:
     frame = frame.with_columns(
         ts_raw=pl.col("ts"),
         ts_utc=pl.lit(None, dtype=UTC_US),
-        ts_local=yearless_clock(month=pl.col("month"), day=pl.col("day"), time=pl.col("time")),
+        ts_local=timeparse.yearless_to_local(pl.col("ts"), "%m.%d %H:%M:%S"),
         level_raw=pl.when(pl.col("msg").str.contains(r"\berror\b")).then(pl.lit("error")),
         message=pl.col("msg").str.strip_chars_end(),
         service=pl.coalesce(pl.col("program"), pl.lit(service_from_path(source.path))),

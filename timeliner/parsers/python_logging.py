@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
-from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.sources import SourceFile
 
 _LEVEL = r"DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|AUDIT|TRACE|NOTSET"
@@ -83,7 +83,7 @@ def parse(source: SourceFile) -> ParseResult:
     frame = frame.with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
     frame = frame.with_columns(
         ts_raw=pl.col("ts"),
-        **iso_instant_or_local(pl.col("ts")),
+        **timeparse.iso_columns(pl.col("ts")),
         **_layout_columns(),
         service=pl.coalesce(pl.col("srcfile"), pl.lit(service_from_path(source.path))),
     )

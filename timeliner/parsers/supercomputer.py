@@ -28,7 +28,6 @@ from timeliner import timeparse
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
-from timeliner.parsers._stamps import month_number, yearless_clock
 from timeliner.parsers.syslog import TAG_WITH_PID, TAG_WITHOUT_PID
 from timeliner.schema import LOCAL_US
 from timeliner.sources import SourceFile
@@ -78,7 +77,7 @@ def _thunderbird_columns() -> dict[str, pl.Expr]:
     ).str.strip_chars()
     return {
         # The node's own syslog stamp: a second clock, reported beside the epoch (yearless, as in syslog).
-        "ts_local": yearless_clock(month=month_number(pl.col("mon")), day=pl.col("day"), time=pl.col("time")),
+        "ts_local": timeparse.syslog_to_local(pl.col("local")),
         "level_raw": _alert(),
         "host": pl.col("node"),
         "service": pl.coalesce(pl.concat_str([pl.col("node"), program], separator="/"), pl.col("node")),

@@ -21,11 +21,12 @@ import re
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex, share
-from timeliner.parsers._stamps import MONTH_NAMES, iso_instant_or_local, month_number, yearless_clock
+from timeliner.parsers._stamps import MONTH_NAMES
 from timeliner.sources import SourceFile
 
 _PRI = r"(?:<(?<pri>\d{1,3})>)?"
@@ -92,13 +93,9 @@ def _split(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _time_columns() -> dict[str, pl.Expr]:
     stamp = pl.coalesce(_f("_new", "ts"), _f("_iso", "iso"))  # RFC 5424 "-" (no time) is rejected as such
-    zoned = iso_instant_or_local(stamp)
-    bsd_time = yearless_clock(
-        month=month_number(_f("_bsd", "mon")),
-        day=_f("_bsd", "day"),
-        time=_f("_bsd", "time"),
-        fraction=_f("_bsd", "frac"),
-    )
+    zoned = timeparse.iso_columns(stamp)
+    bsd_time = timeparse.syslog_to_local(_f("_bsd", "bsd"))
+
     return {
         "ts_raw": pl.coalesce(stamp, _f("_bsd", "bsd")),
         "ts_utc": zoned["ts_utc"],

@@ -30,11 +30,12 @@ import os
 
 import polars as pl
 
+from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
-from timeliner.parsers._stamps import MONTH_NAMES, month_number, wall_clock
+from timeliner.parsers._stamps import MONTH_NAMES
 from timeliner.schema import LOCAL_US, UTC_US
 from timeliner.sources import SourceFile
 
@@ -75,9 +76,7 @@ def parse_access(source: SourceFile) -> ParseResult:
     status = pl.col("status").cast(pl.Int32, strict=False)
     frame = frame.with_columns(
         ts_raw=pl.col("ts"),
-        ts_utc=pl.col("ts")
-        .str.to_datetime("%d/%b/%Y:%H:%M:%S %z", strict=False, time_unit="us")
-        .dt.convert_time_zone("UTC"),
+        ts_utc=timeparse.apache_to_utc(pl.col("ts")),
         ts_local=pl.lit(None, dtype=LOCAL_US),
         ts_basis=pl.lit("offset"),
         level_raw=pl.when(status >= 500)
@@ -118,13 +117,8 @@ def _parse_error_log(source: SourceFile, pattern: str, columns: dict[str, pl.Exp
 
 
 def parse_apache_error(source: SourceFile) -> ParseResult:
-    local = wall_clock(
-        year=pl.col("year"),
-        month=month_number(pl.col("mon")),
-        day=pl.col("day"),
-        time=pl.col("time"),
-        fraction=pl.col("frac"),
-    )
+    local = timeparse.ctime_to_local(pl.col("ts"))
+
     return _parse_error_log(source, APACHE_ERROR, {"ts_local": local, "logger": pl.col("module")})
 
 
