@@ -70,10 +70,13 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], 
     """Turn the user's INPUT arguments into (log file paths, config file paths).
 
     Directories are walked recursively in sorted order; hidden files and folders are skipped.
-    A path that does not exist raises :class:`NoInputError` naming it.
+    A path that does not exist stays in the list, so that reading it reports it as a problem of
+    its own while the other inputs are processed; if no given path exists at all,
+    :class:`NoInputError` names the first one.
     """
     files: list[str] = []
     configs: list[str] = []
+    missing: list[str] = []
     for raw in inputs:
         given = os.fspath(raw)
         if os.path.isdir(given):
@@ -82,9 +85,12 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], 
         elif os.path.exists(given):
             (configs if os.path.basename(given) in CONFIG_FILE_NAMES else files).append(given)
         else:
-            raise NoInputError(
-                f"{given}: no such file or directory; check the path (INPUT is a file or a folder)"
-            )
+            missing.append(given)
+            files.append(given)
+    if missing and len(missing) == len(files) + len(configs):
+        raise NoInputError(
+            f"{missing[0]}: no such file or directory; check the path (INPUT is a file or a folder)"
+        )
     return files, configs
 
 
@@ -107,6 +113,8 @@ def read_source(path: str) -> SourceFile:
         raise InputFileError(
             path, "permission denied", "make it readable (chmod +r) or leave it out"
         ) from None
+    except FileNotFoundError:
+        raise InputFileError(path, "no such file or directory", "check the path") from None
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     return source_from_bytes(path, raw, mtime)
