@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from timeliner import parsers
+from timeliner.engines import chunked
 from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
 from timeliner.limits import cap_event_messages, cut_note
 from timeliner.normalize import TimeReport, finish_run, normalize_file
@@ -23,7 +24,7 @@ from timeliner.reconcile import ReconcileReport, reconcile
 from timeliner.redact import RedactionReport, redact_event_content, redact_summary, redact_tables
 from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
 from timeliner.settings import Settings
-from timeliner.sources import SourceFile, expand_inputs, read_source
+from timeliner.sources import SourceFile, expand_inputs
 
 # Files are parsed on this many threads: polars releases the GIL inside its kernels, so two files
 # are parsed at once on two cores. Results are gathered in input order, whatever finishes first.
@@ -130,7 +131,7 @@ def load_file(
     """One file → (events, rejects, report); ``source`` when its bytes were already read (Spark, S3)."""
     report = FileReport(path=path)
     try:
-        source = source if source is not None else read_source(path)
+        source = source if source is not None else chunked.open_source(path)
         report.notes.extend(source.notes)
         _add_problem(report, *source.problems)
         detection = parsers.detect_format(source, settings.formats)
@@ -165,7 +166,7 @@ def load_file(
 def _parse_guarded(fmt: parsers.Format, source: SourceFile) -> parsers.ParseResult:
     """Parse one file; a bug in a parser costs that file (reported as one), never the whole run."""
     try:
-        return fmt.parse(source)
+        return chunked.parse_source(fmt, source)  # piece by piece for a big text file
     except InputFileError:
         raise
     except Exception as exc:
