@@ -143,6 +143,24 @@ def source_from_bytes(path: str, raw: bytes, mtime: float | None = None) -> Sour
     )
 
 
+def read_chunks(path: str, chunk_bytes: int) -> Iterator[bytes]:
+    """An uncompressed file's bytes in pieces of about ``chunk_bytes``, each ending at a newline.
+
+    A piece is longer only when one line is: a line is never split. For UTF-8 and Latin-1 text a
+    newline byte is always a line end, so every piece decodes on its own.
+    """
+    with open(path, "rb") as handle:
+        rest = b""
+        while block := handle.read(chunk_bytes):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut]
+        if rest:
+            yield rest
+
+
 def _without_nul_bytes(text: str, notes: list[str]) -> str:
     """Drop NUL bytes from a text file (they carry no log content); a binary file keeps them."""
     if "\x00" not in text or looks_binary(text[:SNIFF_BYTES]):
