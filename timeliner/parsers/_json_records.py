@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 import polars as pl
 
+from timeliner import slowpaths
 from timeliner.errors import InputFileError
 from timeliner.parsers._json import load_documents, records_under
 from timeliner.schema import REJECT_TEXT_LIMIT
@@ -198,8 +199,23 @@ def string_frame(records: list[dict[str, Any]], columns: dict[str, str]) -> pl.D
     Every value is kept as text so that one record with an odd type (a string timestamp, an
     object where a message was expected) cannot stop the whole file; callers cast afterwards.
     """
-    data: dict[str, list[Any]] = {"_line": [r["_line"] for r in records]}
+    data: dict[str, pl.Series] = {"_line": pl.Series([r["_line"] for r in records], dtype=pl.Int64)}
     for name, key in columns.items():
-        data[name] = [as_text(r.get(key)) for r in records]
-    schema = {"_line": pl.Int64, **dict.fromkeys(columns, pl.String)}
-    return pl.DataFrame(data, schema=schema)
+        data[name] = _text_column([r.get(key) for r in records])
+    return pl.DataFrame(data, schema={"_line": pl.Int64, **dict.fromkeys(columns, pl.String)})
+
+
+def _text_column(values: list[Any]) -> pl.Series:
+    """Values as text, as :func:`as_text` writes them: polars converts a column of one plain type at once."""
+    kinds = set(map(type, values)) - {type(None)}
+    # Strings, whole numbers and true/false, one kind per column, convert exactly as as_text writes
+    # them (bool is an int to Python, so the kinds are told apart first); floats, objects and
+    # columns of mixed types are written value by value.
+    if len(kinds) <= 1 and kinds <= {str, int, bool}:
+        dtype = {str: pl.String, int: pl.Int64, bool: pl.Boolean}.get(next(iter(kinds), str), pl.String)
+        try:
+            return pl.Series(values, dtype=dtype, strict=True).cast(pl.String)
+        except (TypeError, OverflowError, pl.exceptions.PolarsError):
+            pass  # a whole number beyond 64 bits
+    slowpaths.count("json record values written one by one", len(values))
+    return pl.Series([as_text(v) for v in values], dtype=pl.String)
