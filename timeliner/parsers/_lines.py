@@ -27,11 +27,19 @@ def line_frame(source: SourceFile) -> pl.DataFrame:
     A line longer than ``limits.MAX_LINE_CHARS`` is cut (ending in a marker) before any pattern
     runs over it, and the cut is noted on ``source``.
     """
-    lines, cut = cut_long_lines(pl.Series("text", source.lines(), dtype=pl.String))
+    lines, cut = cut_long_lines(physical_lines(source.text))
     note = f"{cut:,} line(s) longer than {MAX_LINE_CHARS:,} characters were cut to that length"
     if cut and note not in source.notes:
         source.notes.append(note)
     return pl.DataFrame({"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": lines})
+
+
+def physical_lines(text: str) -> pl.Series:
+    """The lines of ``text`` as :meth:`SourceFile.lines` numbers them, the CR of CRLF stripped by polars."""
+    parts = text.split("\n")
+    if parts[-1] == "":
+        parts.pop()
+    return pl.Series("text", parts, dtype=pl.String).str.strip_suffix("\r")
 
 
 def assemble(
