@@ -36,3 +36,13 @@ def test_specific_formats_win_over_the_fallback(line: str, winner: str) -> None:
 def test_yearless_only_with_syslog_style_stamps() -> None:
     assert check_golden(next(c for c in golden_cases("generic") if "yearless" in c.input.name)).yearless
     assert not check_golden(next(c for c in golden_cases("generic") if "mixed" in c.input.name)).yearless
+
+
+def test_indented_continuations_do_not_outvote_the_timestamped_lines() -> None:
+    trace = (
+        "2024-05-02 10:00:00 worker crashed\n"
+        + "    at frame\n" * 20
+        + "2024-05-02 10:00:05 worker restarted\n"
+    )
+    assert sniff(trace) == 0.35
+    assert sniff("no timestamp here\n" * 3 + "2024-05-02 10:00:00 one\n") == 0.0

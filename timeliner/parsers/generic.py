@@ -19,7 +19,7 @@ from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
-from timeliner.parsers._sniff import python_regex, share
+from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.parsers._stamps import MONTH_NAMES
 from timeliner.sources import SourceFile
 
@@ -32,8 +32,13 @@ _SNIFF = python_regex(HEADER)
 
 
 def sniff(head: str) -> float:
-    """0.35 when most lines start with a timestamp: enough to be chosen only when nothing else fits."""
-    return 0.35 if share(head, _SNIFF, 40) > 0.5 else 0.0
+    """0.35 when most unindented lines start with a timestamp: chosen only when nothing else fits.
+
+    Indented lines (stack frames, wrapped text) are continuations, whatever their number.
+    """
+    lines = [line for line in head_lines(head, 40) if not line[:1].isspace()]
+    hits = sum(1 for line in lines if _SNIFF.match(line))
+    return 0.35 if lines and hits * 2 > len(lines) else 0.0
 
 
 def _time_columns() -> dict[str, pl.Expr]:
