@@ -66,3 +66,10 @@ def test_binary_detection() -> None:
 def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot be read"):
         read_source(str(tmp_path))  # a directory cannot be read as a file
+
+
+def test_licence_and_readme_files_in_a_folder_are_not_logs(tmp_path: Path) -> None:
+    for name in ("LICENSE", "README.md", "NOTICE", "app.log"):
+        (tmp_path / name).write_text("x\n")
+    files, _configs = expand_inputs([str(tmp_path)])
+    assert files == [str(tmp_path / "app.log")]

@@ -18,12 +18,20 @@ from timeliner.settings import Settings
 
 # Level words and numbers as written by log4j, Python, syslog, pino/bunyan, Sentry, Windows...
 LEVEL_MAP = {
-    **dict.fromkeys(["trace", "debug", "fine", "finer", "finest", "verbose", "10", "20", "d", "v"], "debug"),
-    **dict.fromkeys(["info", "information", "informational", "notice", "config", "30", "i"], "info"),
+    # Apache 2.4 has trace1..trace8; Kubernetes events are "Normal" or "Warning"; logcat's A is "assert".
+    **dict.fromkeys(
+        ["trace", "debug", "fine", "finer", "finest", "verbose", "10", "20", "d", "v"]
+        + [f"trace{n}" for n in range(1, 9)],
+        "debug",
+    ),
+    **dict.fromkeys(
+        ["info", "information", "informational", "notice", "config", "normal", "30", "i"], "info"
+    ),
     **dict.fromkeys(["warn", "warning", "40", "w"], "warning"),
     **dict.fromkeys(["error", "err", "severe", "50", "e"], "error"),
     **dict.fromkeys(
-        ["fatal", "critical", "crit", "alert", "emerg", "emergency", "panic", "60", "f"], "critical"
+        ["fatal", "critical", "crit", "alert", "emerg", "emergency", "panic", "assert", "60", "f", "a"],
+        "critical",
     ),
 }
 

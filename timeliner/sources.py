@@ -29,7 +29,20 @@ NUL_PADDING = re.compile("\x00{16,}")
 # Case configuration files live beside the exports; they are settings, not logs.
 CONFIG_FILE_NAMES = frozenset({"timeliner.toml"})
 # Files that are never logs: our own docs in a case folder, VCS and OS clutter.
-SKIPPED_NAMES = frozenset({"README.md", ".DS_Store", "Thumbs.db"})
+SKIPPED_NAMES = frozenset(
+    {
+        "README.md",
+        "README",
+        "README.txt",
+        "LICENSE",
+        "LICENSE.txt",
+        "LICENSE.md",
+        "COPYING",
+        "NOTICE",
+        ".DS_Store",
+        "Thumbs.db",
+    }
+)
 SNIFF_BYTES = 4096
 
 
