@@ -1,4 +1,4 @@
-"""docs/formats-app-logs.md names exactly the registered app/system-log formats, each once."""
+"""The README's Formats section names exactly the registered formats, each once."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from pathlib import Path
 
 from timeliner.parsers import all_formats
 
-DOC = Path(__file__).parents[1] / "docs" / "formats-app-logs.md"
-# Formats documented elsewhere (CloudWatch and Sentry have their own section).
-ELSEWHERE = re.compile(r"^(cloudwatch|sentry)")
+README = Path(__file__).parents[1] / "README.md"
 
 
-def test_table_lists_every_app_log_format_once() -> None:
-    rows = re.findall(r"^\| `([a-z0-9-]+)` \|", DOC.read_text(encoding="utf-8"), re.MULTILINE)
-    registered = sorted(f.name for f in all_formats() if not ELSEWHERE.match(f.name))
-    assert sorted(rows) == registered
+def _formats_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("\n## Formats\n")
+    end = text.index("\n## ", start + 1)
+    return text[start:end]
+
+
+def test_formats_section_lists_every_registered_format_once() -> None:
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|", _formats_section(), re.MULTILINE)
+    assert sorted(rows) == sorted(f.name for f in all_formats())

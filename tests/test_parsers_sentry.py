@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from _golden import FIXTURES, GoldenCase, check_golden, golden_cases
 
-from timeliner.parsers import all_formats, detect_format, get_format
+from timeliner.parsers import detect_format, get_format
 from timeliner.parsers._registry import ParseResult
 from timeliner.parsers._sentry import exception_values, tags_of
 from timeliner.sources import SourceFile, read_source
@@ -153,14 +153,6 @@ def test_each_format_is_detected_from_its_own_example(name: str) -> None:
     fmt = get_format(name)
     assert fmt.description and fmt.example
     assert detect_format(SourceFile(path="example", text=fmt.example, encoding="utf-8")).format.name == name
-
-
-def test_formats_doc_has_a_row_for_every_cloudwatch_and_sentry_format() -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "formats-cloudwatch-sentry.md").read_text()
-    names = [f.name for f in all_formats() if f.name.startswith(("cloudwatch-", "sentry-"))]
-    assert len(names) == 8
-    missing = [name for name in names if f"| `{name}` |" not in doc]
-    assert not missing, f"add rows for {missing} to docs/formats-cloudwatch-sentry.md"
 
 
 def test_a_damaged_payload_is_rejected_without_its_breadcrumbs_becoming_events(tmp_path: Path) -> None:

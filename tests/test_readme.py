@@ -34,3 +34,12 @@ def test_every_build_option_is_documented() -> None:
     options = {opt for param in build.params for opt in param.opts if opt.startswith("--")}
     undocumented = sorted(o for o in options if f"`{o}" not in README)
     assert not undocumented, f"document these options in README.md: {undocumented}"
+
+
+def test_every_detection_setting_is_documented() -> None:
+    from dataclasses import fields
+
+    from timeliner.detectors import DetectConfig
+
+    missing = [f.name for f in fields(DetectConfig) if f"| `{f.name}` |" not in README]
+    assert not missing, f"add these --detect settings to the README's table: {missing}"
