@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from timeliner import parsers
+from timeliner import parsers, progress
 from timeliner.engines import chunked
 from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
 from timeliner.limits import cap_event_messages, cut_note
@@ -86,8 +86,8 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
     reject_frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
     problems: list[str] = []
-    with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool:
-        loaded = list(pool.map(lambda path: load_file(path, settings), paths))
+    with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
+        loaded = list(pool.map(track(lambda path: load_file(path, settings)), paths))
     for path, (events, rejects, report) in zip(paths, loaded, strict=True):
         reports.append(report)
         if report.problem:
