@@ -22,13 +22,23 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from timeliner import progress
 from timeliner.parsers._registry import Format, ParseResult
 from timeliner.sources import GZIP_MAGIC, UTF16_BOMS, SourceFile, read_chunks, read_source, source_from_bytes
 
 CHUNK_BYTES = 32 * 2**20
 # Formats whose parser reads line by line (header lines start events, other lines continue them).
 CHUNKED_FORMATS = frozenset(
-    {"log4j", "syslog", "syslog-rfc5424", "json-lines", "python-logging", "logfmt", "access-log", "nginx-error"}
+    {
+        "log4j",
+        "syslog",
+        "syslog-rfc5424",
+        "json-lines",
+        "python-logging",
+        "logfmt",
+        "access-log",
+        "nginx-error",
+    }
 )
 
 __all__ = ["CHUNKED_FORMATS", "CHUNK_BYTES", "ChunkedSource", "open_source", "parse_source"]
@@ -73,16 +83,18 @@ def parse_source(fmt: Format, source: SourceFile) -> ParseResult:
 
 def _parse_pieces(fmt: Format, first: ChunkedSource) -> ParseResult:
     done: list[ParseResult] = []
-    carry, offset = "", 0
+    carry, offset, read = "", 0, 0
     piece: SourceFile | None = first
     while piece is not None:
         following = next(first.rest, None)
         text = carry + piece.text
+        read += len(piece.text)
         result = fmt.parse(replace(first, text=text, notes=first.notes, rest=iter(())))
         _merge_notes(first, piece)
         kept, carry = _keep(result, text, last=following is None)
         done.append(_shifted(kept, offset))
         offset += kept.units
+        progress.piece_done(first.path, read)
         piece = None if following is None else source_from_bytes(first.path, following, first.mtime)
     return _combined(done)
 
