@@ -16,18 +16,12 @@ import polars as pl
 import pytest
 
 from timeliner.render import gantt, write_gantt_html
+from timeliner.render.screenshot import FLAGS
 from timeliner.schema import TIMELINE_SCHEMA
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *FLAGS,  # the flags timeliner screenshot uses: headless, no background networking
     "--host-resolver-rules=MAP * ~NOTFOUND",  # no network: a CDN request could not succeed
 ]
 SCRIPT_PAYLOAD = "<script>document.title='PWNED'</script>"

@@ -17,6 +17,19 @@ LOCAL_US = pl.Datetime("us")  # naive wall-clock time, zone decided by normalize
 LEVELS = ("debug", "info", "warning", "error", "critical")
 EVENT_KINDS = ("start", "ready", "stop", "crash", "interruption", "error", "deploy")
 
+# Who emitted an event, beyond its service: kept from parser to events.parquet because it is
+# evidence (a new pid or instance of the same service is a new process).
+IDENTITY_SCHEMA: dict[str, pl.DataType] = {
+    "host": pl.String(),
+    "pid": pl.String(),
+    # The running copy of the service: ECS task id, Lambda sandbox stream, container id, boot id.
+    "instance": pl.String(),
+    "thread": pl.String(),
+    "logger": pl.String(),
+    "request_id": pl.String(),
+    "group": pl.String(),  # wider grouping than service: log group, Sentry org/project, pod
+}
+
 # Canonical events: what events.parquet holds, sorted by ts.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
     "ts": UTC_US,  # the event's time in UTC
@@ -31,15 +44,7 @@ EVENT_SCHEMA: dict[str, pl.DataType] = {
     # Provenance and identity, kept because they are evidence (a new pid = a new process).
     "ts_basis": pl.String(),  # how ts was established: offset, epoch, utc-by-format, zone:<Z>, ...
     "received_ts": UTC_US,  # a second clock where the export has one (ingestionTime, dateReceived)
-    "host": pl.String(),
-    "pid": pl.String(),
-    # The running copy of the service: ECS task id, Lambda sandbox stream, container id, boot id.
-    # A new instance (or pid) of the same service is evidence of a restart.
-    "instance": pl.String(),
-    "thread": pl.String(),
-    "logger": pl.String(),
-    "request_id": pl.String(),
-    "group": pl.String(),  # wider grouping than service: log group, Sentry org/project, pod
+    **IDENTITY_SCHEMA,
     "rule": pl.String(),  # name of the classification rule that set `kind`
 }
 EVENT_COLUMNS = list(EVENT_SCHEMA)
@@ -60,13 +65,7 @@ PARTIAL_SCHEMA: dict[str, pl.DataType] = {
     "message": pl.String(),
     "service": pl.String(),
     "received_ts": UTC_US,
-    "host": pl.String(),
-    "pid": pl.String(),
-    "instance": pl.String(),
-    "thread": pl.String(),
-    "logger": pl.String(),
-    "request_id": pl.String(),
-    "group": pl.String(),
+    **IDENTITY_SCHEMA,
 }
 PARTIAL_COLUMNS = list(PARTIAL_SCHEMA)
 REQUIRED_PARTIAL_COLUMNS = ("line", "message")
