@@ -183,11 +183,16 @@ def cap_event_messages(events: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     if events.is_empty() or "message" not in events.columns:
         return events, 0
     message = pl.col("message")
-    too_long = message.str.len_bytes() > MAX_EVENT_CHARS  # cheap pre-check; exact count below
-    capped = pl.when(too_long & (message.str.len_chars() > MAX_EVENT_CHARS)).then(
-        _with_marker(message, MAX_EVENT_CHARS, "an event")
+    longest, already_cut = events.select(
+        message.str.len_bytes().max().alias("longest"),
+        message.str.contains(CUT_TAG, literal=True).sum().alias("cut"),
+    ).row(0)
+    if (longest or 0) <= MAX_EVENT_CHARS:  # bytes >= characters: nothing to cut (the common case)
+        return events, int(already_cut or 0)
+    too_long = message.str.len_chars() > MAX_EVENT_CHARS
+    events = events.with_columns(
+        pl.when(too_long).then(_with_marker(message, MAX_EVENT_CHARS, "an event")).otherwise(message)
     )
-    events = events.with_columns(capped.otherwise(message).alias("message"))
     cut = events.select(message.str.contains(CUT_TAG, literal=True).sum()).item()
     return events, int(cut or 0)
 
