@@ -204,3 +204,19 @@ def test_stream_exported_twice_is_counted_once(spark_out: Path) -> None:
     events = pl.read_parquet(spark_out / "events.parquet").filter(pl.col("message").str.starts_with("poll "))
     assert events.height == 10
     assert events["service"].unique().to_list() == ["sync/runtime"]
+
+
+@pytest.mark.parametrize("inputs", ["case", "sample_logs"])
+def test_detection_reads_only_the_detection_view(inputs: str, request: pytest.FixtureRequest) -> None:
+    # What the executors hand the detectors (messages only of events with a kind) finds the same rows.
+    pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install 'timeliner[spark]')")
+    from timeliner.engines._partitions import detection_view
+
+    events = pipeline.load([str(request.getfixturevalue(inputs))], SETTINGS).events
+    assert events["kind"].is_not_null().any() and events["kind"].is_null().any()
+    view = detection_view(events).with_columns(ts_raw=pl.lit(None, dtype=pl.String))
+    assert view["message"].is_null().sum() == events["kind"].is_null().sum()
+    assert (
+        pipeline.detect_timeline(view, SETTINGS).to_dicts()
+        == pipeline.detect_timeline(events, SETTINGS).to_dicts()
+    )
