@@ -116,7 +116,7 @@ def detection_view(events: pl.DataFrame) -> pl.DataFrame:
     and two events sharing ts, file and line are the same line read twice: dropping it changes nothing.
     """
     kept = pl.when(pl.col("kind").is_not_null()).then(pl.col("message"))
-    return events.select([c for c in DETECTION_COLUMNS if c != "message"]).with_columns(message=kept)
+    return events.select(*[c for c in DETECTION_COLUMNS if c != "message"], kept.alias("message"))
 
 
 def detect_service(table: pa.Table, settings: Settings) -> pa.Table:
