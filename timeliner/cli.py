@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from timeliner.durations import parse_duration
-from timeliner.errors import TimelinerError, UsageError
+from timeliner.errors import StrictRejectsError, TimelinerError, UsageError
 from timeliner.settings import Settings, merge_case_files, parse_pairs
 from timeliner.timeparse import validate_zone
 
@@ -93,6 +93,7 @@ def build(
     """Read INPUT files, detect what happened, and write the timeline into --out."""
     from timeliner import engines
     from timeliner.console import print_build_report
+    from timeliner.pipeline import BuildResult
 
     opts = BuildOptions(
         inputs=list(inputs or []), tz=tz, source_tz=source_tz or [], year=year, report_tz=report_tz,
@@ -104,7 +105,12 @@ def build(
 
     def run() -> None:
         settings, paths = _settings_from_options(opts)
-        result = engines.build(opts.engine, paths, out, settings, spark_remote=opts.spark_remote)
+        try:
+            result = engines.build(opts.engine, paths, out, settings, spark_remote=opts.spark_remote)
+        except StrictRejectsError as exc:  # outputs were written: say what they hold, then fail
+            if isinstance(exc.result, BuildResult):
+                print_build_report(exc.result, quiet=quiet)
+            raise
         print_build_report(result, quiet=quiet)
 
     _guard(run)

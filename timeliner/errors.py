@@ -36,7 +36,15 @@ class NoEventsError(TimelinerError):
 
 
 class StrictRejectsError(TimelinerError):
-    """``--strict`` was given and some input lines were rejected."""
+    """``--strict`` was given and some input lines were rejected, or some files not fully read.
+
+    The outputs were written all the same; ``result`` (the build's result, when there is one) lets
+    the CLI report what they hold before the error line.
+    """
+
+    def __init__(self, message: str, result: object = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class InputFileError(TimelinerError):

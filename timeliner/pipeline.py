@@ -264,11 +264,20 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
     if redaction is not None:
         summary = redact_summary(summary, redaction)
     write_summary(summary, out_dir / "summary.json")
-    if settings.strict and loaded.rejects.height:
-        raise StrictRejectsError(
-            f"{loaded.rejects.height} input line(s) rejected (--strict); see {out_dir / 'rejects.csv'}"
-        )
-    return BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
+    result = BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
+    if settings.strict and (loaded.rejects.height or loaded.problems):
+        raise StrictRejectsError(_strict_message(loaded, out_dir), result)
+    return result
+
+
+def _strict_message(loaded: LoadResult, out_dir: Path) -> str:
+    """What --strict fails on: rejected lines, and files not fully read (a cut-off archive, a cut event)."""
+    rejected = f"{loaded.rejects.height} input line(s) rejected"
+    partial = sum(1 for f in loaded.files if f.problem and f.format is not None)  # read, but not all of it
+    if not partial:
+        return f"{rejected} (--strict); see {out_dir / 'rejects.csv'}"
+    what = f"{rejected} and " if loaded.rejects.height else ""
+    return f"{what}{partial} file(s) not fully read (--strict); see the warnings above and {out_dir / 'summary.json'}"
 
 
 def _masked_tables(
