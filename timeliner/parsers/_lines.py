@@ -18,7 +18,17 @@ from timeliner.sources import SourceFile
 # A line that begins like a date but did not parse as a header is broken, not a continuation.
 LOOKS_LIKE_TIMESTAMP = r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{2}[-/]\d{2}[-/]\d{2,4}\s)"
 # An event grown past MAX_EVENT_LINES lines (see limits) is cut; the rest still counts, as continuations.
-__all__ = ["LOOKS_LIKE_TIMESTAMP", "MAX_EVENT_LINES", "assemble", "line_frame", "text_result"]
+__all__ = [
+    "LOOKS_LIKE_TIMESTAMP",
+    "MAX_EVENT_LINES",
+    "assemble",
+    "assembled_result",
+    "header_frame",
+    "layout_fields",
+    "line_frame",
+    "text_result",
+]
+BROKEN_REASON = "starts like a timestamp but could not be parsed"
 
 
 def line_frame(source: SourceFile) -> pl.DataFrame:
@@ -34,6 +44,25 @@ def line_frame(source: SourceFile) -> pl.DataFrame:
     return pl.DataFrame({"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": lines})
 
 
+def header_frame(source: SourceFile, header: str) -> pl.DataFrame:
+    """:func:`line_frame` plus the named groups of ``header`` (polars regex), null where a line does not match."""
+    return line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(header)).unnest("_h")
+
+
+def layout_fields(text: pl.Expr, layouts: dict[str, str], fields: tuple[str, ...]) -> dict[str, pl.Expr]:
+    """One column per field: its value from the first of ``layouts`` (polars regexes) that has the group.
+
+    A layout that does not match ``text`` gives nulls, so the field falls to the next layout defining it.
+    """
+    parsed = {name: text.str.extract_groups(pattern) for name, pattern in layouts.items()}
+    return {
+        field: pl.coalesce(
+            [parsed[name].struct.field(field) for name, pattern in layouts.items() if f"<{field}>" in pattern]
+        )
+        for field in fields
+    }
+
+
 def physical_lines(text: str) -> pl.Series:
     """The lines of ``text`` as :meth:`SourceFile.lines` numbers them, the CR of CRLF stripped by polars."""
     parts = text.split("\n")
@@ -47,7 +76,7 @@ def assemble(
     *,
     is_start: pl.Expr,
     is_broken: pl.Expr | None = None,
-    broken_reason: str = "starts like a timestamp but could not be parsed",
+    broken_reason: str = BROKEN_REASON,
     orphan_reason: str = "no timestamp, and no event above it to belong to",
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """Group lines into events.
@@ -86,6 +115,22 @@ def assemble(
     return heads, rejects, cont.height
 
 
+def assembled_result(
+    source: SourceFile,
+    frame: pl.DataFrame,
+    *,
+    is_start: pl.Expr,
+    is_broken: pl.Expr | None = None,
+    broken_reason: str = BROKEN_REASON,
+    yearless: bool = False,
+) -> ParseResult:
+    """:func:`assemble` the lines of ``frame`` into events and package them with :func:`text_result`."""
+    heads, rejects, continuations = assemble(
+        frame, is_start=is_start, is_broken=is_broken, broken_reason=broken_reason
+    )
+    return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
+
+
 def _marked_if_cut(tail: pl.Expr, lines: pl.Expr) -> pl.Expr:
     """An event's continuation text, ending in a cut marker when it had more than MAX_EVENT_LINES lines."""
     marker = cut_marker(f"{{}} more line(s) of this event not kept; an event keeps {MAX_EVENT_LINES:,}")
@@ -108,9 +153,7 @@ def text_result(
     """Package an assembled text file; rejects rows whose header parsed but whose time did not."""
     no_time = heads.filter(pl.col("ts_utc").is_null() & pl.col("ts_local").is_null())
     if no_time.height:
-        bad = no_time.select(
-            "line", pl.lit("timestamp is not a valid date/time").alias("reason"), "text"
-        )
+        bad = no_time.select("line", pl.lit("timestamp is not a valid date/time").alias("reason"), "text")
         rejects = pl.concat([rejects.select("line", "reason", "text"), bad]).sort("line")
         # The rejected head's continuation lines stay counted as continuations: identity holds.
         heads = heads.filter(pl.col("ts_utc").is_not_null() | pl.col("ts_local").is_not_null())

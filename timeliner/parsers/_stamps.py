@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner import timeparse
+from timeliner.schema import UTC_US
 
 # Regex alternation of English month abbreviations, as syslog, Apache and RFC 1123 write them.
 MONTH_NAMES = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
@@ -38,6 +39,11 @@ def wall_clock(
     if fraction is not None:
         parts += [pl.lit("."), fraction.fill_null("0").str.slice(0, 9)]
     return pl.concat_str(parts).str.to_datetime(_WALL_FORMAT, strict=False, time_unit="us")
+
+
+def local_only_columns(raw: pl.Expr, local: pl.Expr) -> dict[str, pl.Expr]:
+    """The partial-frame time columns of a stamp that is local wall-clock time: no instant until normalize."""
+    return {"ts_raw": raw, "ts_utc": pl.lit(None, dtype=UTC_US), "ts_local": local}
 
 
 def iso_instant_or_local(ts: pl.Expr) -> dict[str, pl.Expr]:

@@ -17,7 +17,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._lines import assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.parsers._stamps import MONTH_NAMES
@@ -60,16 +60,14 @@ def _time_columns() -> dict[str, pl.Expr]:
 
 
 def parse(source: SourceFile) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
-    frame = frame.with_columns(
+    frame = header_frame(source, HEADER).with_columns(
         **_time_columns(),
         level_raw=pl.col("rest").str.extract(LEVEL_NEAR_START, 1),
         message=pl.col("rest").str.strip_chars_end(),
         service=pl.lit(service_from_path(source.path)),
     )
     yearless = bool(frame["bsd"].is_not_null().any())
-    heads, rejects, continuations = assemble(frame, is_start=pl.col("ts_raw").is_not_null())
-    return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
+    return assembled_result(source, frame, is_start=pl.col("ts_raw").is_not_null(), yearless=yearless)
 
 
 FORMAT = register(

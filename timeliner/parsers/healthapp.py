@@ -15,11 +15,10 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._lines import assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
-from timeliner.parsers._stamps import wall_clock
-from timeliner.schema import UTC_US
+from timeliner.parsers._stamps import local_only_columns, wall_clock
 from timeliner.sources import SourceFile
 
 HEADER = (
@@ -32,27 +31,25 @@ sniff = majority_sniffer(HEADER, 0.95)
 
 
 def parse(source: SourceFile) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
-    frame = frame.with_columns(
-        ts_raw=pl.col("ts"),
-        ts_utc=pl.lit(None, dtype=UTC_US),
-        ts_local=wall_clock(
-            year=pl.col("year"),
-            month=pl.col("month"),
-            day=pl.col("day"),
-            time=pl.col("time"),
-            fraction=pl.col("ms").str.pad_start(3, "0"),
-        ),
+    local = wall_clock(
+        year=pl.col("year"),
+        month=pl.col("month"),
+        day=pl.col("day"),
+        time=pl.col("time"),
+        fraction=pl.col("ms").str.pad_start(3, "0"),
+    )
+    frame = header_frame(source, HEADER).with_columns(
+        **local_only_columns(pl.col("ts"), local),
         logger=pl.col("component"),
         message=pl.col("msg").str.strip_chars_end(),
         service=pl.lit(service_from_path(source.path)),
     )
-    heads, rejects, continuations = assemble(
+    return assembled_result(
+        source,
         frame,
         is_start=pl.col("ts").is_not_null(),
         is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(r"^\d{8}-\d"),
     )
-    return text_result(source, frame, heads, rejects, continuations)
 
 
 FORMAT = register(

@@ -17,10 +17,10 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._lines import assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
-from timeliner.schema import UTC_US
+from timeliner.parsers._stamps import local_only_columns
 from timeliner.sources import SourceFile
 
 HEADER = (
@@ -33,21 +33,19 @@ sniff = majority_sniffer(HEADER, 0.95)
 
 
 def parse(source: SourceFile) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
-    frame = frame.with_columns(
-        ts_raw=pl.col("ts"),
-        ts_utc=pl.lit(None, dtype=UTC_US),
-        ts_local=timeparse.yearless_to_local(pl.col("ts"), "%m.%d %H:%M:%S"),
+    frame = header_frame(source, HEADER).with_columns(
+        **local_only_columns(pl.col("ts"), timeparse.yearless_to_local(pl.col("ts"), "%m.%d %H:%M:%S")),
         level_raw=pl.when(pl.col("msg").str.contains(r"\berror\b")).then(pl.lit("error")),
         message=pl.col("msg").str.strip_chars_end(),
         service=pl.coalesce(pl.col("program"), pl.lit(service_from_path(source.path))),
     )
-    heads, rejects, continuations = assemble(
+    return assembled_result(
+        source,
         frame,
         is_start=pl.col("ts").is_not_null(),
         is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(r"^\[\d{2}\.\d{2} "),
+        yearless=True,
     )
-    return text_result(source, frame, heads, rejects, continuations, yearless=True)
 
 
 FORMAT = register(

@@ -24,7 +24,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
+from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, layout_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
@@ -68,31 +68,25 @@ def sniff(head: str) -> float:
 
 
 def _layout_columns() -> dict[str, pl.Expr]:
-    parsed = {name: pl.col("rest").str.extract_groups(p) for name, p in LAYOUTS.items()}
-    columns: dict[str, pl.Expr] = {}
-    for field in _FIELDS:
-        candidates = [parsed[name].struct.field(field) for name, p in LAYOUTS.items() if f"<{field}>" in p]
-        columns[field] = pl.coalesce(candidates)
+    columns = layout_fields(pl.col("rest"), LAYOUTS, _FIELDS)
     columns["level_raw"] = columns.pop("level")
     columns["message"] = pl.coalesce(columns.pop("msg"), pl.col("rest")).str.strip_chars_end()
     return columns
 
 
 def parse(source: SourceFile) -> ParseResult:
-    frame = line_frame(source)
-    frame = frame.with_columns(_h=pl.col("text").str.extract_groups(HEADER)).unnest("_h")
-    frame = frame.with_columns(
+    frame = header_frame(source, HEADER).with_columns(
         ts_raw=pl.col("ts"),
         **timeparse.iso_columns(pl.col("ts")),
         **_layout_columns(),
         service=pl.coalesce(pl.col("srcfile"), pl.lit(service_from_path(source.path))),
     )
-    heads, rejects, continuations = assemble(
+    return assembled_result(
+        source,
         frame,
         is_start=pl.col("ts").is_not_null(),
         is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP),
     )
-    return text_result(source, frame, heads, rejects, continuations)
 
 
 FORMAT = register(

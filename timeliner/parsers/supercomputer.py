@@ -25,7 +25,7 @@ from collections.abc import Callable
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._lines import assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers.syslog import TAG_WITH_PID, TAG_WITHOUT_PID
@@ -48,7 +48,7 @@ LANL_HPC = r"^(?<logid>\d+) (?<node>\S+) (?<component>\S+) (?<state>\S+) (?<epoc
 def _parse(
     source: SourceFile, pattern: str, columns: Callable[[], dict[str, pl.Expr]], *, yearless: bool = False
 ) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(pattern)).unnest("_h")
+    frame = header_frame(source, pattern)
     fraction = pl.col("frac").cast(pl.Int64) if "frac" in frame.columns else pl.lit(0)
     frame = frame.with_columns(
         ts_raw=pl.col("epoch"),
@@ -56,13 +56,14 @@ def _parse(
         ts_basis=pl.lit("epoch-s"),
         **{"ts_local": pl.lit(None, dtype=LOCAL_US), **columns()},
     )
-    heads, rejects, continuations = assemble(
+    return assembled_result(
+        source,
         frame,
         is_start=pl.col("epoch").is_not_null(),
         is_broken=pl.col("epoch").is_null() & (pl.col("text").str.strip_chars() != ""),
         broken_reason="not a line of this log (its fields do not match)",
+        yearless=yearless,
     )
-    return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
 
 
 def _alert() -> pl.Expr:

@@ -32,11 +32,11 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assemble, line_frame, text_result
+from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
-from timeliner.parsers._stamps import MONTH_NAMES
-from timeliner.schema import LOCAL_US, UTC_US
+from timeliner.parsers._stamps import MONTH_NAMES, local_only_columns
+from timeliner.schema import LOCAL_US
 from timeliner.sources import SourceFile
 
 ACCESS = (
@@ -72,7 +72,7 @@ def service_for(path: str) -> str:
 
 
 def parse_access(source: SourceFile) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(ACCESS)).unnest("_h")
+    frame = header_frame(source, ACCESS)
     status = pl.col("status").cast(pl.Int32, strict=False)
     frame = frame.with_columns(
         ts_raw=pl.col("ts"),
@@ -86,20 +86,20 @@ def parse_access(source: SourceFile) -> ParseResult:
         message=pl.format('{} "{}" {} {}', *(pl.col(c) for c in ("client", "request", "status", "bytes"))),
         service=pl.lit(service_for(source.path)),
     )
-    heads, rejects, continuations = assemble(
+    return assembled_result(
+        source,
         frame,
         is_start=pl.col("ts").is_not_null(),
         is_broken=pl.col("ts").is_null() & (pl.col("text").str.strip_chars() != ""),
         broken_reason="not an access-log line (common or combined format)",
     )
-    return text_result(source, frame, heads, rejects, continuations)
 
 
-def _parse_error_log(source: SourceFile, pattern: str, columns: dict[str, pl.Expr]) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(pattern)).unnest("_h")
-    frame = frame.with_columns(
-        ts_raw=pl.col("ts"),
-        ts_utc=pl.lit(None, dtype=UTC_US),
+def _parse_error_log(
+    source: SourceFile, pattern: str, local: pl.Expr, columns: dict[str, pl.Expr]
+) -> ParseResult:
+    frame = header_frame(source, pattern).with_columns(
+        **local_only_columns(pl.col("ts"), local),
         level_raw=pl.col("level"),
         message=pl.col("msg").str.strip_chars_end(),
         pid=pl.col("pid"),
@@ -107,24 +107,23 @@ def _parse_error_log(source: SourceFile, pattern: str, columns: dict[str, pl.Exp
         service=pl.lit(service_for(source.path)),
         **columns,
     )
-    heads, rejects, continuations = assemble(
+    return assembled_result(
+        source,
         frame,
         is_start=pl.col("ts").is_not_null(),
         is_broken=pl.col("ts").is_null()
         & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP + r"|^\[\w{3} \w{3} "),
     )
-    return text_result(source, frame, heads, rejects, continuations)
 
 
 def parse_apache_error(source: SourceFile) -> ParseResult:
     local = timeparse.ctime_to_local(pl.col("ts"))
-
-    return _parse_error_log(source, APACHE_ERROR, {"ts_local": local, "logger": pl.col("module")})
+    return _parse_error_log(source, APACHE_ERROR, local, {"logger": pl.col("module")})
 
 
 def parse_nginx_error(source: SourceFile) -> ParseResult:
     local = pl.col("ts").str.to_datetime("%Y/%m/%d %H:%M:%S", strict=False, time_unit="us")
-    return _parse_error_log(source, NGINX_ERROR, {"ts_local": local, "request_id": pl.col("cid")})
+    return _parse_error_log(source, NGINX_ERROR, local, {"request_id": pl.col("cid")})
 
 
 ACCESS_FORMAT = register(
