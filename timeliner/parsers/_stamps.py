@@ -46,6 +46,23 @@ def local_only_columns(raw: pl.Expr, local: pl.Expr) -> dict[str, pl.Expr]:
     return {"ts_raw": raw, "ts_utc": pl.lit(None, dtype=UTC_US), "ts_local": local}
 
 
+def epoch_or_iso_columns(raw: pl.Expr, epoch_text: str) -> dict[str, pl.Expr]:
+    """The partial-frame time columns of a value that is an epoch number or ISO-like text.
+
+    A value matching ``epoch_text`` (a regex for the numbers the format writes) is read by
+    :func:`timeliner.timeparse.epoch_to_utc` (unit from magnitude); any other by
+    :func:`timeliner.timeparse.iso_columns`.
+    """
+    epoch = raw.str.contains(epoch_text)
+    iso = timeparse.iso_columns(raw)
+    return {
+        "ts_raw": raw,
+        "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(raw)).otherwise(iso["ts_utc"]),
+        "ts_local": pl.when(~epoch).then(iso["ts_local"]),
+        "ts_basis": pl.when(epoch).then(pl.lit("epoch")).otherwise(iso["ts_basis"]),
+    }
+
+
 def iso_instant_or_local(ts: pl.Expr) -> dict[str, pl.Expr]:
     """The partial-frame time columns for ISO-like text: :func:`timeliner.timeparse.iso_columns`.
 

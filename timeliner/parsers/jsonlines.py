@@ -26,12 +26,12 @@ from __future__ import annotations
 import orjson
 import polars as pl
 
-from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame, text_result
 from timeliner.parsers._ndjson import Path, assemble_records, read_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
+from timeliner.parsers._stamps import epoch_or_iso_columns
 from timeliner.sources import SourceFile
 
 TIME_KEYS = ("time", "ts", "@timestamp", "timestamp", "@t", "t", "datetime")
@@ -96,17 +96,6 @@ def sniff(head: str) -> float:
     return 0.85 if _usable(objects[0]) and usable * 2 > len(objects) else 0.0
 
 
-def _time_columns(raw: pl.Expr) -> dict[str, pl.Expr]:
-    epoch = raw.str.contains(_EPOCH_TEXT)
-    iso = timeparse.iso_columns(raw)
-    return {
-        "ts_raw": raw,
-        "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(raw)).otherwise(iso["ts_utc"]),
-        "ts_local": pl.when(~epoch).then(iso["ts_local"]),
-        "ts_basis": pl.when(epoch).then(pl.lit("epoch")).otherwise(iso["ts_basis"]),
-    }
-
-
 def _message() -> pl.Expr:
     msg = pl.coalesce(pl.col("_msg"), pl.col("text").str.strip_chars())
     detail = pl.col("_detail")
@@ -120,7 +109,7 @@ def parse(source: SourceFile) -> ParseResult:
     frame = line_frame(source)
     frame = read_fields(frame, {**RAW_PATHS, **KEPT_PATHS}, required="_time", texts=("_msg", "_detail"))
     frame = frame.with_columns(
-        **_time_columns(pl.col("_time")),
+        **epoch_or_iso_columns(pl.col("_time"), _EPOCH_TEXT),
         level_raw=pl.col("_level"),
         message=_message(),
         service=pl.coalesce(pl.col("_service"), pl.lit(service_from_path(source.path))),

@@ -22,11 +22,11 @@ import re
 
 import polars as pl
 
-from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
+from timeliner.parsers._stamps import epoch_or_iso_columns
 from timeliner.sources import SourceFile
 
 TIME_KEYS = ("ts", "time", "t", "timestamp")
@@ -60,17 +60,6 @@ def sniff(head: str) -> float:
     return 0.85 if lines and hits * 2 > len(lines) else 0.0
 
 
-def _time_columns(raw: pl.Expr) -> dict[str, pl.Expr]:
-    epoch = raw.str.contains(_EPOCH_TEXT)
-    iso = timeparse.iso_columns(raw)
-    return {
-        "ts_raw": raw,
-        "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(raw)).otherwise(iso["ts_utc"]),
-        "ts_local": pl.when(~epoch).then(iso["ts_local"]),
-        "ts_basis": pl.when(epoch).then(pl.lit("epoch")).otherwise(iso["ts_basis"]),
-    }
-
-
 def _message() -> pl.Expr:
     # Without msg, the line is its own message, less the time and level that have columns of their own.
     rest = pl.col("text")
@@ -87,7 +76,7 @@ def parse(source: SourceFile) -> ParseResult:
         _pairs=pl.col("text").str.contains(PAIR_LINE),
     )
     frame = frame.with_columns(
-        **_time_columns(pl.col("_time")),
+        **epoch_or_iso_columns(pl.col("_time"), _EPOCH_TEXT),
         level_raw=value_of(("level", "lvl", "severity")),
         message=_message(),
         logger=value_of(("logger", "component")),
