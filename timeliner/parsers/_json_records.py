@@ -22,6 +22,7 @@ import polars as pl
 from timeliner import slowpaths
 from timeliner.errors import InputFileError
 from timeliner.parsers._json import load_documents, records_under
+from timeliner.parsers._registry import ParseResult
 from timeliner.schema import REJECT_TEXT_LIMIT
 from timeliner.sources import SourceFile
 
@@ -36,6 +37,14 @@ class RecordSet:
     rejects: pl.DataFrame  # line, reason, text
     units: int
     notes: list[str] = field(default_factory=list)
+
+    def result(
+        self, events: pl.DataFrame, bad: pl.DataFrame, *, more_notes: Iterable[str] = ()
+    ) -> ParseResult:
+        """The file's :class:`ParseResult`: ``events``, with ``bad`` (records that did not convert) as rejects."""
+        rejects = pl.concat([self.rejects, bad.cast(REJECT_COLUMNS)]).sort("line")
+        notes = [*self.notes, *more_notes]
+        return ParseResult(events=events, rejects=rejects, units=self.units, unit="record", notes=notes)
 
 
 def read_records(

@@ -205,11 +205,8 @@ def parse_json(source: SourceFile) -> ParseResult:
     )
     events, bad = insights_events(frame, fallback=service_from_path(source.path))
     status = _STATUS.search(source.text)
-    notes = found.notes + (
-        [f"query status was {status.group(1)}: the results may be incomplete"] if status else []
-    )
-    rejects = pl.concat([found.rejects, bad.cast(REJECT_COLUMNS)]).sort("line")
-    return ParseResult(events=events, rejects=rejects, units=found.units, unit="record", notes=notes)
+    incomplete = [f"query status was {status.group(1)}: the results may be incomplete"] if status else []
+    return found.result(events, bad, more_notes=incomplete)
 
 
 def _text(value: Any) -> str | None:

@@ -25,7 +25,7 @@ import polars as pl
 
 from timeliner.parsers._cloudwatch import log_events
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._json_records import REJECT_COLUMNS, read_records, string_frame
+from timeliner.parsers._json_records import read_records, string_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.sources import SourceFile
 
@@ -72,8 +72,7 @@ def parse(source: SourceFile) -> ParseResult:
         fallback=service_from_path(source.path),
         fallback_instance=in_name.group(1) if in_name else None,
     )
-    rejects = pl.concat([found.rejects, bad.cast(REJECT_COLUMNS)]).sort("line")
-    return ParseResult(events=events, rejects=rejects, units=found.units, unit="record", notes=found.notes)
+    return found.result(events, bad)
 
 
 FORMAT = register(

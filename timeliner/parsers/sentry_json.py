@@ -26,10 +26,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import polars as pl
-
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._json_records import REJECT_COLUMNS, read_records
+from timeliner.parsers._json_records import read_records
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sentry import event_row, rows_to_events
 from timeliner.sources import SourceFile
@@ -81,8 +79,7 @@ def parse(source: SourceFile) -> ParseResult:
         for r in found.records
     ]
     events, bad = rows_to_events(rows, "dateCreated/timestamp")
-    rejects = pl.concat([found.rejects, bad.cast(REJECT_COLUMNS)]).sort("line")
-    return ParseResult(events=events, rejects=rejects, units=found.units, unit="record", notes=found.notes)
+    return found.result(events, bad)
 
 
 FORMAT = register(
