@@ -88,3 +88,51 @@ def test_apache_access_log_sampled_one_minute_per_hour_has_no_gap(corpus: Path) 
     hours = frame["ts"].dt.truncate("1h")
     missing = frame.filter(~hours.is_in(hours.unique().sort()[20:22].implode()))
     assert detect(missing, DetectConfig(detectors=("gap",))).height == 1
+
+
+def test_hpc_sampled_nodes_have_no_gaps_and_the_failures_are_found(corpus: Path) -> None:
+    timeline = timeline_of(corpus, "loghub/HPC_2k.log")
+    # MANIFEST: sampled (not outages); L212/L213 "detected a failed network connection", L214 domain panic.
+    assert first_lines(timeline, "gap") == []
+    assert sorted(first_lines(timeline, "interruption")) == ["HPC_2k.log:212", "HPC_2k.log:213"]
+    assert first_lines(timeline, "crash") == ["HPC_2k.log:214"]
+
+
+def test_windows_cbs_trusted_installer_session_and_no_false_crashes(corpus: Path) -> None:
+    timeline = timeline_of(corpus, "loghub/Windows_2k.log")
+    # L954 "Starting TrustedInstaller initialization" after the 19.3 h silence; L1103→L1104 a 2 h gap.
+    assert first_lines(timeline, "restart") == ["Windows_2k.log:954"]
+    assert first_lines(timeline, "gap") == ["Windows_2k.log:1103"]
+    # "SQM: Failed to start upload ..." (L11, L12, L965) is not a service failing to start.
+    assert first_lines(timeline, "crash") == []
+
+
+def test_thunderbird_node_boot_and_refused_connections(corpus: Path) -> None:
+    timeline = timeline_of(corpus, "loghub/Thunderbird_2k.log")
+    # MANIFEST: the boot of tbird-admin1 flushed at once, "Kernel command line:" at L1274.
+    assert first_lines(timeline, "restart") == ["Thunderbird_2k.log:1274"]
+    refused = {
+        "Thunderbird_2k.log:99",
+        "Thunderbird_2k.log:110",
+        "Thunderbird_2k.log:115",
+        "Thunderbird_2k.log:118",
+    }
+    assert refused <= set(first_lines(timeline, "interruption"))
+
+
+def test_kubectl_oomkilled_is_a_crash_at_its_finish_time(corpus: Path) -> None:
+    timeline = timeline_of(corpus, "k8s/describe_pod_oomkilled_kubernetes_issue98157.txt")
+    (crash,) = timeline.filter(pl.col("kind") == "crash").iter_rows(named=True)
+    # L23-27: Last State Terminated, OOMKilled, Finished Mon, 18 Jan 2021 18:31:55 +0800.
+    assert crash["start"] == datetime.fromisoformat("2021-01-18T10:31:55+00:00")
+
+
+def test_lambda_cold_start_and_the_silence_between_execution_environments(corpus: Path) -> None:
+    insights = timeline_of(corpus, "cloudwatch/lambda_insights_results.json")
+    # MANIFEST: idx 9 (0-based) INIT_START is the cold start.
+    assert first_lines(insights, "restart") == ["lambda_insights_results.json:10"]
+    payload = timeline_of(corpus, "cloudwatch/lambda_filter_log_events_payload.json")
+    # 17.25 h between idx 155 (2019-06-18 12:45:35.657Z) and idx 154.
+    (gap,) = payload.filter(pl.col("kind") == "gap").iter_rows(named=True)
+    assert gap["start"] == datetime.fromisoformat("2019-06-18T12:45:35.657+00:00")
+    assert gap["end"] == datetime.fromisoformat("2019-06-19T06:00:52.377+00:00")

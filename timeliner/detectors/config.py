@@ -48,6 +48,7 @@ class DetectConfig:
     gap_recurring: int = 3  # pauses that happen this many times are part of the rhythm ...
     gap_recurring_margin: float = 2.0  # ... so a gap must be this many times longer than such a pause
     gap_min_events: int = 20  # a source with fewer events has no learnable rhythm: no gap rows
+    gap_sparse: timedelta = timedelta(hours=1)  # ... nor one whose median pause is longer (sampled, sparse)
     gap_include_idle: bool = False  # count silence during the source's usual idle hours (nights) too
     idle_hour_share: float = 0.05  # an hour of day is idle if it holds < 5 % of an average hour's events
     idle_learn_span: timedelta = timedelta(days=2)  # idle hours are learned only from sources this long

@@ -1,8 +1,9 @@
 """``gap``: a source that goes silent for far longer than its own rhythm.
 
 A *stream* is the events of one (source, service). Its pauses are the times between consecutive
-events. A stream with fewer than ``gap_min_events`` (20) events has no learnable rhythm and gives no
-gap rows. Otherwise a pause is a gap when it is longer than the threshold
+events. A stream with fewer than ``gap_min_events`` (20) events, or whose median pause is longer than
+``gap_sparse`` (1 h: a sampled log, a node that logs a few times a day), has no learnable rhythm and
+gives no gap rows. Otherwise a pause is a gap when it is longer than the threshold
 
     T = max(gap_min, gap_factor × p95, gap_recurring_margin × recurring)
 
@@ -51,9 +52,12 @@ def detect_gaps(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
         prev=pl.col("_row").shift(1).over(STREAM),
     )
     streams = pauses.group_by(STREAM).agg(
-        events=pl.len(), p95=pl.col("pause").drop_nulls().quantile(0.95, interpolation="lower")
+        events=pl.len(),
+        p95=pl.col("pause").drop_nulls().quantile(0.95, interpolation="lower"),
+        median=pl.col("pause").drop_nulls().median(),
     )
-    streams = streams.filter(pl.col("events") >= cfg.gap_min_events)
+    # Too few events, or too sparse (a sampled log, a node that logs twice a day): no rhythm to break.
+    streams = streams.filter((pl.col("events") >= cfg.gap_min_events) & (pl.col("median") <= cfg.gap_sparse))
     # Only pauses longer than gap_min can be gaps or shape the recurring pause: few, so weigh those.
     long = pauses.join(streams, on=STREAM, how="inner").filter(pl.col("pause") > cfg.gap_min)
     if long.height == 0:
