@@ -14,12 +14,11 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, evidence_text, group_point_events
+from timeliner.detectors.evidence import point_event_rows
 
 
 def detect_crashes(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """One ``crash`` row per group of crash lines of a service (see the module docstring)."""
-    groups = group_point_events(events, "crash", cfg.crash_group)
     summary = (
         pl.when(pl.col("count") == 1)
         .then(pl.format('{} crashed: "{}".', "service", "excerpt"))
@@ -27,5 +26,4 @@ def detect_crashes(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
             pl.format('{} crashed ({} crash lines in {}): "{}".', "service", "count", "took", "excerpt")
         )
     )
-    rows = groups.with_columns(kind=pl.lit("crash"), summary=summary, evidence=evidence_text(pl.col("refs")))
-    return as_rows(rows)
+    return point_event_rows(events, "crash", cfg.crash_group, summary)

@@ -14,12 +14,11 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, evidence_text, group_point_events
+from timeliner.detectors.evidence import point_event_rows
 
 
 def detect_deploys(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """One ``deploy`` row per group of deploy lines of a service (see the module docstring)."""
-    groups = group_point_events(events, "deploy", cfg.deploy_group)
     summary = (
         pl.when(pl.col("count") == 1)
         .then(pl.format('Deploy or configuration change on {}: "{}".', "service", "excerpt"))
@@ -33,5 +32,4 @@ def detect_deploys(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
             )
         )
     )
-    rows = groups.with_columns(kind=pl.lit("deploy"), summary=summary, evidence=evidence_text(pl.col("refs")))
-    return as_rows(rows)
+    return point_event_rows(events, "deploy", cfg.deploy_group, summary)

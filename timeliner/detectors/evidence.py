@@ -106,3 +106,13 @@ def group_point_events(events: pl.DataFrame, kind: str, window: timedelta) -> pl
         excerpt=excerpt(pl.col("message").first()),
     )
     return groups.with_columns(took=durations_text(groups["start"], groups["end"])).sort("start", "service")
+
+
+def point_event_rows(events: pl.DataFrame, kind: str, window: timedelta, summary: pl.Expr) -> pl.DataFrame:
+    """One ``kind`` row per group of :func:`group_point_events`, its summary written by ``summary``.
+
+    ``summary`` is an expression over the group columns (service, start, end, count, excerpt, took).
+    """
+    groups = group_point_events(events, kind, window)
+    rows = groups.with_columns(kind=pl.lit(kind), summary=summary, evidence=evidence_text(pl.col("refs")))
+    return as_rows(rows)

@@ -16,12 +16,11 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, evidence_text, group_point_events
+from timeliner.detectors.evidence import point_event_rows
 
 
 def detect_interruptions(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """One ``interruption`` row per group of interruptions of a service (see the module docstring)."""
-    groups = group_point_events(events, "interruption", cfg.interruption_group)
     summary = (
         pl.when(pl.col("count") == 1)
         .then(pl.format('{} was interrupted: "{}".', "service", "excerpt"))
@@ -31,7 +30,4 @@ def detect_interruptions(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFram
             pl.format('{} was interrupted {} times in {}: "{}".', "service", "count", "took", "excerpt")
         )
     )
-    rows = groups.with_columns(
-        kind=pl.lit("interruption"), summary=summary, evidence=evidence_text(pl.col("refs"))
-    )
-    return as_rows(rows)
+    return point_event_rows(events, "interruption", cfg.interruption_group, summary)
