@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from timeliner.parsers import detect_format
+from timeliner.parsers import detect_format, get_format
 from timeliner.parsers._registry import ParseResult
-from timeliner.sources import read_source
+from timeliner.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COLUMNS = ["line", "ts", "service", "level", "message", "lines"]
@@ -76,6 +76,32 @@ def _iso(value: datetime | None, utc: bool) -> str:
     elif value.microsecond:
         text += f".{value.microsecond:06d}"
     return text + ("Z" if utc else "")
+
+
+def parse_file(path: Path | str) -> ParseResult:
+    """Detect the format of the file at ``path`` and parse it."""
+    source = read_source(str(path))
+    return detect_format(source).format.parse(source)
+
+
+def event_column(result: ParseResult, name: str) -> list[object]:
+    """One column of the parsed events, in line order."""
+    return result.events.sort("line")[name].to_list()
+
+
+def check_empty_file_parses_to_nothing(name: str, path: str) -> None:
+    """Format ``name`` reads an empty file at ``path`` as no units, events, continuations or rejects."""
+    result = get_format(name).parse(SourceFile(path=path, text="", encoding="utf-8"))
+    counts = (result.units, result.events.height, result.continuations, result.rejects.height)
+    assert counts == (0, 0, 0, 0), f"{name}: units, events, continuations, rejects = {counts}"
+
+
+def check_detected_from_own_example(name: str) -> None:
+    """Format ``name`` has a description and an example line, and detection picks it for that example."""
+    fmt = get_format(name)
+    assert fmt.description and fmt.example, name
+    detected = detect_format(SourceFile(path="example", text=fmt.example, encoding="utf-8")).format.name
+    assert detected == name, f"{name}: its example is detected as {detected}"
 
 
 def rows_of(result: ParseResult) -> list[dict[str, str]]:

@@ -6,12 +6,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from _golden import FIXTURES, GoldenCase, check_golden, golden_cases
+from _golden import (
+    FIXTURES,
+    GoldenCase,
+    check_detected_from_own_example,
+    check_empty_file_parses_to_nothing,
+    check_golden,
+    event_column,
+    golden_cases,
+    parse_file,
+)
 
-from timeliner.parsers import detect_format, get_format
-from timeliner.parsers._registry import ParseResult
+from timeliner.parsers import get_format
 from timeliner.parsers._sentry import exception_values, tags_of
-from timeliner.sources import SourceFile, read_source
+from timeliner.sources import read_source
 
 
 @pytest.mark.parametrize("case", golden_cases("sentry"), ids=str)
@@ -23,62 +31,54 @@ HERE = FIXTURES / "sentry"
 FORMATS = ("sentry-json", "sentry-payload", "sentry-csv")
 
 
-def _parse(path: Path | str) -> ParseResult:
-    source = read_source(str(path))
-    return detect_format(source).format.parse(source)
-
-
-def _column(result: ParseResult, name: str) -> list[object]:
-    return result.events.sort("line")[name].to_list()
-
-
 def _utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
 
 def test_api_events_keep_received_time_server_and_project() -> None:
-    result = _parse(HERE / "checkout.events.json")
-    assert _column(result, "received_ts") == [
+    result = parse_file(HERE / "checkout.events.json")
+    assert event_column(result, "received_ts") == [
         _utc(2024, 3, 10, 14, 5, 42, 530000),
         _utc(2024, 3, 10, 14, 5, 40, 900000),
         _utc(2024, 3, 10, 16, 12),  # replayed two hours later: the event time stays dateCreated
         _utc(2024, 3, 10, 13, 58, 1, 20000),
     ]
-    assert _column(result, "host") == ["checkout-7d9f", "checkout-7d9f", "checkout-5b21", None]
-    assert _column(result, "group") == ["42"] * 4
-    assert _column(result, "ts_basis") == ["offset", "offset", "offset", "utc-by-format"]
+    assert event_column(result, "host") == ["checkout-7d9f", "checkout-7d9f", "checkout-5b21", None]
+    assert event_column(result, "group") == ["42"] * 4
+    assert event_column(result, "ts_basis") == ["offset", "offset", "offset", "utc-by-format"]
     assert (
-        _column(result, "message")[2] == "payment provider slow\npayment provider slow: 4.2 s for order 8812"
+        event_column(result, "message")[2]
+        == "payment provider slow\npayment provider slow: 4.2 s for order 8812"
     )
 
 
 def test_payload_message_is_headline_then_logged_message_then_inner_exceptions() -> None:
-    result = _parse(HERE / "payloads_mixed.json")
-    assert _column(result, "message")[0] == (
+    result = parse_file(HERE / "payloads_mixed.json")
+    assert event_column(result, "message")[0] == (
         "System.Net.Http.HttpRequestException: Connection refused (payments:443)\n"
         "An unhandled exception has occurred while executing the request.\n"
         "System.Net.Sockets.SocketException: Connection refused"
     )
-    assert _column(result, "request_id")[0] == "0HLVMOGBIU2OM:00000001"
-    assert _column(result, "logger")[0] == "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"
-    assert _column(result, "host") == ["orders-api-5c7d", None, "stock-6f8a"]
-    assert _column(result, "ts_basis") == ["offset", "epoch", "offset"]
+    assert event_column(result, "request_id")[0] == "0HLVMOGBIU2OM:00000001"
+    assert event_column(result, "logger")[0] == "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"
+    assert event_column(result, "host") == ["orders-api-5c7d", None, "stock-6f8a"]
+    assert event_column(result, "ts_basis") == ["offset", "epoch", "offset"]
 
 
 def test_stored_event_json_reads_epoch_floats_and_pairs() -> None:
-    result = _parse(HERE / "stored_event.json")
-    assert _column(result, "ts_utc") == [_utc(2022, 10, 11, 15, 18, 38, 363000)]
-    assert _column(result, "received_ts") == [_utc(2022, 10, 11, 15, 18, 38, 528000)]
-    assert _column(result, "host") == ["78b41d5b387e"]  # from the [k, v] tag pairs
-    assert _column(result, "group") == ["11"]
-    assert _column(result, "logger") == ["errors.views"]
+    result = parse_file(HERE / "stored_event.json")
+    assert event_column(result, "ts_utc") == [_utc(2022, 10, 11, 15, 18, 38, 363000)]
+    assert event_column(result, "received_ts") == [_utc(2022, 10, 11, 15, 18, 38, 528000)]
+    assert event_column(result, "host") == ["78b41d5b387e"]  # from the [k, v] tag pairs
+    assert event_column(result, "group") == ["11"]
+    assert event_column(result, "logger") == ["errors.views"]
 
 
 def test_envelope_as_lines_and_as_a_saved_json_list_read_the_same(tmp_path: Path) -> None:
     lines = (HERE / "android_crash.envelope").read_text().splitlines()
     path = tmp_path / "envelope.json"
     path.write_text("[" + ",\n".join(lines) + "]")
-    as_lines, as_list = _parse(HERE / "android_crash.envelope"), _parse(path)
+    as_lines, as_list = parse_file(HERE / "android_crash.envelope"), parse_file(path)
     for result in (as_lines, as_list):
         assert (result.units, result.events.height, result.continuations, result.rejects.height) == (
             5,
@@ -125,9 +125,9 @@ def test_user_tag_values_export_is_read(tmp_path: Path) -> None:
         b"value,id,email,username,ip_address,times_seen,last_seen,first_seen\r\n"
         b"id:17,17,ann@example.com,ann,,3,2024-03-10T14:05:42.118000Z,2024-03-10T14:01:00.000000Z\r\n"
     )
-    result = _parse(path)
-    assert _column(result, "ts_utc") == [_utc(2024, 3, 10, 14, 1)]
-    assert _column(result, "message") == [
+    result = parse_file(path)
+    assert event_column(result, "ts_utc") == [_utc(2024, 3, 10, 14, 1)]
+    assert event_column(result, "message") == [
         'tag value "id:17" seen 3 times, first 2024-03-10T14:01:00.000000Z, last 2024-03-10T14:05:42.118000Z'
     ]
 
@@ -144,15 +144,12 @@ def test_discover_export_without_a_time_column_rejects_every_row(tmp_path: Path)
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_an_empty_file_parses_to_nothing(name: str) -> None:
-    result = get_format(name).parse(SourceFile(path="empty.json", text="", encoding="utf-8"))
-    assert (result.units, result.events.height, result.continuations, result.rejects.height) == (0, 0, 0, 0)
+    check_empty_file_parses_to_nothing(name, "empty.json")
 
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_each_format_is_detected_from_its_own_example(name: str) -> None:
-    fmt = get_format(name)
-    assert fmt.description and fmt.example
-    assert detect_format(SourceFile(path="example", text=fmt.example, encoding="utf-8")).format.name == name
+    check_detected_from_own_example(name)
 
 
 def test_a_damaged_payload_is_rejected_without_its_breadcrumbs_becoming_events(tmp_path: Path) -> None:
@@ -167,8 +164,8 @@ def test_a_damaged_payload_is_rejected_without_its_breadcrumbs_becoming_events(t
     path = tmp_path / "payloads.json"
     path.write_text(f"[{damaged},\n{good}]")
     result = get_format("sentry-payload").parse(read_source(str(path)))
-    assert _column(result, "line") == [2]
-    assert _column(result, "message") == ["retry ok"]
+    assert event_column(result, "line") == [2]
+    assert event_column(result, "message") == ["retry ok"]
     assert result.rejects.select("line", "reason").rows() == [
         (
             1,
