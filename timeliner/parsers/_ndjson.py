@@ -19,6 +19,7 @@ a crashing program printed between its JSON lines) continues the record above it
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import orjson
 import polars as pl
@@ -26,6 +27,7 @@ import polars as pl
 from timeliner.parsers._lines import assemble
 
 TRUNCATED = "not valid JSON (cut off or damaged)"
+DECODE_BATCH = 65_536  # lines decoded at once; a batch that cannot be decoded is read path by path
 SAMPLE_RECORDS = 1000
 
 # A field's location: keys from the top of the record, ("err", "stack") for err.stack. A key may
@@ -53,7 +55,7 @@ def _read(frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]], texts: Colle
     # Each path is matched once into its own column, then filtered and coalesced (an expression
     # that used the match three times would parse every line three times).
     raw = {f"__{name}_{i}": p for name, options in paths.items() for i, p in enumerate(options)}
-    frame = frame.with_columns(**{column: json_field([p]) for column, p in raw.items()})
+    frame = frame.with_columns(**_decoded(frame["text"], raw))
     columns = {
         name: pl.coalesce(
             [
@@ -66,6 +68,74 @@ def _read(frame: pl.DataFrame, paths: Mapping[str, Sequence[Path]], texts: Colle
         for name, options in paths.items()
     }
     return frame.with_columns(**columns).drop(*raw)
+
+
+def _decoded(text: pl.Series, raw: Mapping[str, Path]) -> dict[str, pl.Series]:
+    """One column per path, as ``json_field`` reads it, with one JSON decode per line where possible.
+
+    ``str.json_decode`` with a struct of the wanted paths reads a line once instead of once per
+    path. It is used batch by batch; a batch where it cannot be used (a damaged line, an object
+    where text was expected) and lines that repeat a wanted key (the decode keeps the first, every
+    JSON reader the last) are read path by path as before.
+    """
+    tree = _struct_of(list(raw.values()))
+    slow = pl.Series([True] * len(text)) if tree is None else _repeats_a_key(text, raw)
+    parts: list[pl.DataFrame] = []
+    for start in range(0, len(text), DECODE_BATCH):
+        batch = text.slice(start, DECODE_BATCH).to_frame("text")
+        fast = None if tree is None else _decode_batch(batch, tree, raw)
+        if fast is None:
+            parts.append(batch.select(**{c: json_field([p]) for c, p in raw.items()}))
+            continue
+        redo = slow.slice(start, DECODE_BATCH)
+        if redo.any():
+            exact = batch.select(**{c: pl.when(redo).then(json_field([p])) for c, p in raw.items()})
+            fast = fast.select(pl.when(redo).then(exact[c]).otherwise(pl.col(c)).alias(c) for c in raw)
+        parts.append(fast)
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=dict.fromkeys(raw, pl.String))
+    return {column: frame[column] for column in raw}
+
+
+def _struct_of(paths: list[Path]) -> pl.Struct | None:
+    """A struct dtype holding every path as a String leaf; None when one path is inside another."""
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                return None
+        if path[-1] in node:
+            return None
+        node[path[-1]] = pl.String
+    return _dtype(tree)
+
+
+def _dtype(tree: dict[str, Any]) -> pl.Struct:
+    return pl.Struct(
+        {key: _dtype(value) if isinstance(value, dict) else value for key, value in tree.items()}
+    )
+
+
+def _repeats_a_key(text: pl.Series, raw: Mapping[str, Path]) -> pl.Series:
+    keys = {key for path in raw.values() for key in path}
+    repeats = [text.str.count_matches(f'"{key}"', literal=True) > 1 for key in sorted(keys)]
+    return pl.Series([False] * len(text)) if not repeats else pl.Series(pl.select(pl.any_horizontal(repeats)))
+
+
+def _decode_batch(batch: pl.DataFrame, tree: pl.Struct, raw: Mapping[str, Path]) -> pl.DataFrame | None:
+    record = pl.col("text").str.strip_chars_start().str.starts_with("{")
+    try:
+        decoded = batch.select(pl.when(record).then(pl.col("text")).str.json_decode(tree).alias("_d"))
+    except pl.exceptions.PolarsError:
+        return None
+    columns = {}
+    for column, path in raw.items():
+        field = pl.col("_d")
+        for key in path:
+            field = field.struct.field(key)
+        columns[column] = field
+    return decoded.select(**columns)
 
 
 def sample_records(text: pl.Series, limit: int = SAMPLE_RECORDS) -> list[dict[str, object]]:
