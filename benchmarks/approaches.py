@@ -96,9 +96,11 @@ def timeliner_spark(corpus: Path, out: Path | None) -> int:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").config(
-        "spark.driver.memory", "4g"
-    ).getOrCreate()
+    conf = {"spark.ui.enabled": "false", "spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "4"}
+    builder = SparkSession.builder.master("local[2]")
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    builder.getOrCreate()
     result = engines.build("spark", [str(corpus)], out, _settings(corpus))  # type: ignore[arg-type]
     return int(sum(result.summary["events_by_service"].values()))
 

@@ -70,7 +70,13 @@ def spark_session(remote: str | None = None) -> Any:
         return active
     # Local workers must run this interpreter (the one with timeliner and polars), not "python3".
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("timeliner").config("spark.ui.showConsoleProgress", "false")
+    # A session of our own is local: a few shuffle partitions per core, not the cluster default of 200.
+    partitions = str(2 * (os.cpu_count() or 1))
+    builder = (
+        SparkSession.builder.appName("timeliner")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", partitions)
+    )
     return builder.getOrCreate()
 
 
