@@ -21,6 +21,7 @@ LOOKS_LIKE_TIMESTAMP = r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{2}[-/]\d{2}[-/]
 __all__ = [
     "LOOKS_LIKE_TIMESTAMP",
     "MAX_EVENT_LINES",
+    "NOT_BLANK",
     "assemble",
     "assembled_result",
     "header_frame",
@@ -29,6 +30,8 @@ __all__ = [
     "text_result",
 ]
 BROKEN_REASON = "starts like a timestamp but could not be parsed"
+# For formats with one record per line: a line with any text that is not a record is damage.
+NOT_BLANK = pl.col("text").str.strip_chars() != ""
 
 
 def line_frame(source: SourceFile) -> pl.DataFrame:
@@ -119,14 +122,23 @@ def assembled_result(
     source: SourceFile,
     frame: pl.DataFrame,
     *,
-    is_start: pl.Expr,
-    is_broken: pl.Expr | None = None,
+    stamp: str,
+    broken: pl.Expr | None = None,
     broken_reason: str = BROKEN_REASON,
     yearless: bool = False,
 ) -> ParseResult:
-    """:func:`assemble` the lines of ``frame`` into events and package them with :func:`text_result`."""
+    """:func:`assemble` the lines of ``frame`` into events and package them with :func:`text_result`.
+
+    A line where column ``stamp`` is set starts an event. A line without it is rejected with
+    ``broken_reason`` where ``broken`` holds (it looks like a header that did not parse), and
+    is a continuation of the event above otherwise.
+    """
+    missing = pl.col(stamp).is_null()
     heads, rejects, continuations = assemble(
-        frame, is_start=is_start, is_broken=is_broken, broken_reason=broken_reason
+        frame,
+        is_start=~missing,
+        is_broken=None if broken is None else missing & broken,
+        broken_reason=broken_reason,
     )
     return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
 

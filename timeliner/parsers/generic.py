@@ -67,7 +67,7 @@ def parse(source: SourceFile) -> ParseResult:
         service=pl.lit(service_from_path(source.path)),
     )
     yearless = bool(frame["bsd"].is_not_null().any())
-    return assembled_result(source, frame, is_start=pl.col("ts_raw").is_not_null(), yearless=yearless)
+    return assembled_result(source, frame, stamp="ts_raw", yearless=yearless)
 
 
 FORMAT = register(

@@ -44,12 +44,7 @@ def parse(source: SourceFile) -> ParseResult:
         message=pl.col("msg").str.strip_chars_end(),
         service=pl.lit(service_from_path(source.path)),
     )
-    return assembled_result(
-        source,
-        frame,
-        is_start=pl.col("ts").is_not_null(),
-        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(r"^\d{8}-\d"),
-    )
+    return assembled_result(source, frame, stamp="ts", broken=pl.col("text").str.contains(r"^\d{8}-\d"))
 
 
 FORMAT = register(

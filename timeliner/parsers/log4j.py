@@ -106,10 +106,7 @@ def parse(source: SourceFile) -> ParseResult:
         **_timestamp_columns(), **_layout_columns(), service=pl.lit(service_from_path(source.path))
     )
     return assembled_result(
-        source,
-        frame,
-        is_start=pl.col("ts_raw").is_not_null(),
-        is_broken=pl.col("ts_raw").is_null() & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP),
+        source, frame, stamp="ts_raw", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)
     )
 
 

@@ -42,8 +42,8 @@ def parse(source: SourceFile) -> ParseResult:
     return assembled_result(
         source,
         frame,
-        is_start=pl.col("ts").is_not_null(),
-        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(r"^\[\d{2}\.\d{2} "),
+        stamp="ts",
+        broken=pl.col("text").str.contains(r"^\[\d{2}\.\d{2} "),
         yearless=True,
     )
 

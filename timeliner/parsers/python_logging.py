@@ -82,10 +82,7 @@ def parse(source: SourceFile) -> ParseResult:
         service=pl.coalesce(pl.col("srcfile"), pl.lit(service_from_path(source.path))),
     )
     return assembled_result(
-        source,
-        frame,
-        is_start=pl.col("ts").is_not_null(),
-        is_broken=pl.col("ts").is_null() & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP),
+        source, frame, stamp="ts", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)
     )
 
 

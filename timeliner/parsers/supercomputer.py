@@ -25,7 +25,7 @@ from collections.abc import Callable
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._lines import assembled_result, header_frame
+from timeliner.parsers._lines import NOT_BLANK, assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers.syslog import TAG_WITH_PID, TAG_WITHOUT_PID
@@ -59,8 +59,8 @@ def _parse(
     return assembled_result(
         source,
         frame,
-        is_start=pl.col("epoch").is_not_null(),
-        is_broken=pl.col("epoch").is_null() & (pl.col("text").str.strip_chars() != ""),
+        stamp="epoch",
+        broken=NOT_BLANK,
         broken_reason="not a line of this log (its fields do not match)",
         yearless=yearless,
     )

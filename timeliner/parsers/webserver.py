@@ -32,7 +32,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame
+from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, NOT_BLANK, assembled_result, header_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers._stamps import MONTH_NAMES, local_only_columns
@@ -89,8 +89,8 @@ def parse_access(source: SourceFile) -> ParseResult:
     return assembled_result(
         source,
         frame,
-        is_start=pl.col("ts").is_not_null(),
-        is_broken=pl.col("ts").is_null() & (pl.col("text").str.strip_chars() != ""),
+        stamp="ts",
+        broken=NOT_BLANK,
         broken_reason="not an access-log line (common or combined format)",
     )
 
@@ -110,9 +110,8 @@ def _parse_error_log(
     return assembled_result(
         source,
         frame,
-        is_start=pl.col("ts").is_not_null(),
-        is_broken=pl.col("ts").is_null()
-        & pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP + r"|^\[\w{3} \w{3} "),
+        stamp="ts",
+        broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP + r"|^\[\w{3} \w{3} "),
     )
 
 
