@@ -11,36 +11,17 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 import pytest
+from _timelines import row, timeline
 
 from timeliner.errors import TimezoneError
 from timeliner.render import gantt, write_gantt_html
 from timeliner.render._gantt_data import html_text
-from timeliner.schema import TIMELINE_SCHEMA
 
 AMS = "Europe/Amsterdam"
 
 
 def utc(hour: int, minute: int, second: int = 0, micro: int = 0, *, day: int = 1, month: int = 3) -> datetime:
     return datetime(2022, month, day, hour, minute, second, micro, tzinfo=UTC)
-
-
-def row(start: datetime, end: datetime | None = None, **values: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "start": start,
-        "end": end or start,
-        "kind": "restart",
-        "service": "api",
-        "count": 1,
-        "summary": "api restarted",
-        "evidence": "api.log:3",
-        "severity": "medium",
-        "incident": None,
-    }
-    return base | values
-
-
-def timeline(*rows: dict[str, object]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=TIMELINE_SCHEMA)
 
 
 def events(*rows: tuple[datetime, str, str, str]) -> pl.DataFrame:

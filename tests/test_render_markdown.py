@@ -9,10 +9,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from _timelines import row as timeline_row
+from _timelines import timeline
 
 from timeliner.errors import TimezoneError
 from timeliner.render import to_markdown, write_timeline_markdown
-from timeliner.schema import TIMELINE_SCHEMA
 
 HEADER = "| Time | Service | What happened |\n| --- | --- | --- |"
 
@@ -22,22 +23,10 @@ def utc(year: int, month: int, day: int, hour: int, minute: int, second: int = 0
 
 
 def row(start: datetime, end: datetime | None = None, **values: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "start": start,
-        "end": end or start,
-        "kind": "restart",
-        "service": "app",
-        "count": 1,
-        "summary": "app restarted",
-        "evidence": "app.log:1",
-        "severity": "medium",
-        "incident": None,
-    }
-    return base | values
-
-
-def timeline(*rows: dict[str, object]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=TIMELINE_SCHEMA)
+    # This file's rows default to a restart of "app", line 1.
+    return timeline_row(
+        start, end, **({"service": "app", "summary": "app restarted", "evidence": "app.log:1"} | values)
+    )
 
 
 def test_utc_single_day_rows_sorted_with_durations_and_short_evidence() -> None:

@@ -10,33 +10,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from _timelines import row, timeline
 
 from timeliner.render import write_events_parquet, write_rejects_csv, write_timeline_csv
 from timeliner.render._files import write_atomically
-from timeliner.schema import TIMELINE_SCHEMA
 
 
 def at(hour: int, minute: int, second: int = 0, micro: int = 0) -> datetime:
     return datetime(2022, 3, 1, hour, minute, second, micro, tzinfo=UTC)
-
-
-def timeline(*rows: dict[str, object]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=TIMELINE_SCHEMA)
-
-
-def row(start: datetime, end: datetime | None = None, **values: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "start": start,
-        "end": end or start,
-        "kind": "restart",
-        "service": "api",
-        "count": 1,
-        "summary": "api restarted",
-        "evidence": "api.log:3",
-        "severity": "medium",
-        "incident": None,
-    }
-    return base | values
 
 
 def read_rows(path: Path) -> list[list[str]]:
