@@ -9,10 +9,17 @@ import pytest
 from _events import ev, events_frame
 from polars.testing import assert_frame_equal
 
-from timeliner.classify import ERROR_LEVEL_RULE, classify, load_rules
+from timeliner.classify import ERROR_LEVEL_RULE, Rules, classify, load_rules
 from timeliner.schema import EVENT_SCHEMA
 
 RULES = load_rules()
+
+
+def rules_with(tmp_path: Path, toml: str) -> Rules:
+    """The built-in rules plus those of ``toml``, written to a rules file as a user would."""
+    path = tmp_path / "rules.toml"
+    path.write_text(toml, encoding="utf-8")
+    return load_rules(path)
 
 
 def kinds(messages: list[str], level: str | None = "info") -> list[tuple[str | None, str | None]]:
@@ -138,8 +145,8 @@ def test_null_message_and_empty_frame() -> None:
 
 
 def test_constraints_on_source_level_and_service(tmp_path: Path) -> None:
-    path = tmp_path / "rules.toml"
-    path.write_text(
+    rules = rules_with(
+        tmp_path,
         """
 [[rule]]
 name = "runtime-pull"
@@ -150,9 +157,7 @@ source = ["log*"]
 level = ["info"]
 service = ["cnt*-runtime", "batch"]
 """,
-        encoding="utf-8",
     )
-    rules = load_rules(path)
     frame = events_frame(
         [
             ev(0, "pulled", service="cnt01-runtime"),
@@ -166,8 +171,8 @@ service = ["cnt*-runtime", "batch"]
 
 
 def test_priority_decides_and_ties_go_to_the_first_listed(tmp_path: Path) -> None:
-    path = tmp_path / "rules.toml"
-    path.write_text(
+    rules = rules_with(
+        tmp_path,
         """
 [[rule]]
 name = "a-low"
@@ -182,8 +187,5 @@ pattern = 'reset'
 case_sensitive = false
 priority = 81
 """,
-        encoding="utf-8",
     )
-    assert classify(events_frame([ev(0, "Connection reset")]), load_rules(path))["rule"].to_list() == [
-        "a-low"
-    ]
+    assert classify(events_frame([ev(0, "Connection reset")]), rules)["rule"].to_list() == ["a-low"]
