@@ -2,7 +2,7 @@
 
 Each module documents the exact definition of its kind: :mod:`.restarts` (``restart``),
 :mod:`.storms` (``restart_storm``), :mod:`.downtime`, :mod:`.interruptions`, :mod:`.crashes`,
-:mod:`.deploys`, :mod:`.gaps` (``gap``), :mod:`.bursts` (``error_burst``); :mod:`.incidents` adds
+:mod:`.stops` (a last ``stop``), :mod:`.deploys`, :mod:`.gaps` (``gap``), :mod:`.bursts` (``error_burst``); :mod:`.incidents` adds
 ``severity`` and ``incident``. :func:`detect` runs them all, in the order of :data:`DETECTORS`.
 
 >>> from datetime import timedelta
@@ -25,6 +25,7 @@ from timeliner.detectors.gaps import detect_gaps
 from timeliner.detectors.incidents import with_incidents, with_severity
 from timeliner.detectors.interruptions import detect_interruptions
 from timeliner.detectors.restarts import detect_restarts
+from timeliner.detectors.stops import detect_final_stops
 from timeliner.detectors.storms import detect_restart_storms
 from timeliner.schema import conform_timeline
 
@@ -38,6 +39,7 @@ DETECTORS: dict[str, Detector] = {
     "downtime": detect_downtime,
     "interruption": detect_interruptions,
     "crash": detect_crashes,
+    "stop": detect_final_stops,
     "deploy": detect_deploys,
     "gap": detect_gaps,
     "error_burst": detect_error_bursts,

@@ -15,6 +15,7 @@ ALL_DETECTORS = (
     "downtime",
     "interruption",
     "crash",
+    "stop",
     "deploy",
     "gap",
     "error_burst",
@@ -41,6 +42,7 @@ class DetectConfig:
     # grouping of point events of one service into one row (chained: each within the window of the last)
     interruption_group: timedelta = timedelta(seconds=5)
     crash_group: timedelta = timedelta(seconds=5)
+    stop_group: timedelta = timedelta(seconds=30)  # a shutdown sequence of a service is one stop row
     deploy_group: timedelta = timedelta(minutes=1)
     # gap: silence far longer than the source's own rhythm
     gap_min: timedelta = timedelta(minutes=10)  # never report a silence shorter than this

@@ -1,7 +1,7 @@
 """``severity`` and ``incident``: how bad a row is, and which rows happened together.
 
 Severity by kind: ``high`` for ``crash``, ``restart_storm`` and ``downtime``; ``medium`` for
-``interruption``, ``error_burst`` and ``gap``; ``low`` for everything else (``restart``, ``deploy``,
+``interruption``, ``error_burst``, ``gap`` and ``stop``; ``low`` for everything else (``restart``, ``deploy``,
 ``annotation``, kinds of user rules).
 
 Incidents: rows are taken in order of ``start``; a row belongs to the current incident when its start
@@ -24,6 +24,7 @@ SEVERITY = {
     "interruption": "medium",
     "error_burst": "medium",
     "gap": "medium",
+    "stop": "medium",
 }
 
 
