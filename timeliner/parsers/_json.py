@@ -72,7 +72,8 @@ def split_records(records: list[Any], required: tuple[str, ...]) -> tuple[list[d
         if missing:
             bad_lines.append(index)
             bad_reasons.append(f"record has no {' / '.join(missing)}")
-            bad_texts.append(orjson.dumps(record).decode("utf-8", "replace")[:500])
+            # json, not orjson: it also writes integers beyond 64 bits, which json.loads accepted.
+            bad_texts.append(json.dumps(record, default=str, ensure_ascii=False)[:500])
         else:
             kept.append({**record, "_line": index})
     rejects = pl.DataFrame(

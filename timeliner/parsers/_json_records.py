@@ -188,7 +188,10 @@ def _damage(
 
 def dumps(value: Any) -> str:
     """Compact JSON text of a value, for reject texts and for nested values kept as strings."""
-    return orjson.dumps(value, default=str).decode("utf-8", "replace")
+    try:
+        return orjson.dumps(value, default=str).decode("utf-8", "replace")
+    except TypeError:  # an integer beyond 64 bits: the json module reads those, orjson cannot write them
+        return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def as_text(value: Any) -> str | None:

@@ -163,7 +163,8 @@ def _as_text(frame: pl.DataFrame, *, skip_system: bool = False) -> pl.Expr:
     names = [c for c in frame.columns if not c.startswith("_") and not (skip_system and c in SYSTEM_FIELDS)]
     if not names:
         return pl.lit("")
-    parts = [pl.format(f"{name}={{}}", pl.col(name).fill_null("")) for name in names]
+    # Not pl.format: a header name is file text, and "{" in it would be read as a placeholder.
+    parts = [pl.concat_str([pl.lit(f"{name}="), pl.col(name).fill_null("")]) for name in names]
     return pl.concat_str(parts, separator=" ")
 
 

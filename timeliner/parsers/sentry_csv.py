@@ -116,7 +116,10 @@ def _message(frame: pl.DataFrame) -> pl.Expr:
         return pl.format('tag value "{}" seen {} times, first {}, last {}', *columns)
     if "message" in names:
         return pl.col("message").fill_null("")
-    fields = [pl.format(f"{n}={{}}", pl.col(n).fill_null("")) for n in names if not n.startswith("_")]
+    # Not pl.format: a header name is file text, and "{" in it would be read as a placeholder.
+    fields = [
+        pl.concat_str([pl.lit(f"{n}="), pl.col(n).fill_null("")]) for n in names if not n.startswith("_")
+    ]
     return pl.concat_str(fields, separator=" ") if fields else pl.lit("")
 
 
