@@ -14,7 +14,7 @@ import os
 import random
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -350,3 +350,24 @@ def test_output_directory_without_write_permission(tmp_path: Path) -> None:
     assert result.stderr == (
         f"Error: cannot write to output directory {locked} (Permission denied); choose another --out\n"
     )
+
+
+def test_a_parser_bug_costs_its_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeliner.parsers import _registry
+
+    def broken(source: object) -> object:
+        raise KeyError("level")  # what a real parser bug looks like from outside
+
+    json_lines = _registry.get_format("json-lines")
+    monkeypatch.setitem(_registry._FORMATS, "json-lines", replace(json_lines, parse=broken))
+    good = tmp_path / "good.log"
+    good.write_text(GOOD_LOG)
+    bad, _line = corrupt_json_lines(tmp_path)
+    outcome = build(tmp_path, good, bad)
+    assert outcome.code == 0
+    assert outcome.stderr == [
+        f"warning: {bad}: internal error in parser json-lines on this file (KeyError: 'level'); please report "
+        "it (set TIMELINER_DEBUG=1 for the traceback); the file was skipped"
+    ]
+    assert file_report(outcome, good)["events"] == GOOD_EVENTS
+    assert (file_report(outcome, bad)["rejected"], outcome.summary["totals"]["accounted"]) == (1, True)

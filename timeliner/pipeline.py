@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -295,8 +296,22 @@ def _ensure_out(out: str | Path) -> Path:
         probe = path / ".timeliner-write-test"
         probe.write_bytes(b"")
         probe.unlink()
+        _remove_stale_temporaries(path)
     except OSError as exc:
         raise OutputError(
             f"cannot write to output directory {out} ({exc.strerror or exc}); choose another --out"
         ) from None
     return path
+
+
+# A killed run cannot clean up after itself: the hidden temporaries it was writing (render._files names
+# them ".<output>.<12 hex digits>.tmp") are removed by the next run into the same folder.
+_STALE_TEMPORARY = re.compile(
+    r"^\.(events\.parquet|rejects\.csv|timeline\.csv|timeline\.md|gantt\.html|summary\.json)\.[0-9a-f]{12}\.tmp$"
+)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    for entry in path.iterdir():
+        if _STALE_TEMPORARY.match(entry.name):
+            entry.unlink(missing_ok=True)
