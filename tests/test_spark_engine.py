@@ -220,3 +220,28 @@ def test_detection_reads_only_the_detection_view(inputs: str, request: pytest.Fi
         pipeline.detect_timeline(view, SETTINGS).to_dicts()
         == pipeline.detect_timeline(events, SETTINGS).to_dicts()
     )
+
+
+def test_cli_builds_on_spark_in_the_active_session(
+    spark: Any, case: Path, polars_out: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from timeliner.cli import app
+
+    options = ["--engine", "spark", "--source-tz", "*berlin*=Europe/Berlin", "--out", str(tmp_path), "-q"]
+    result = CliRunner().invoke(app, ["build", str(case), *options])
+    assert result.exit_code == 0, result.output
+    assert _timeline(tmp_path).to_dicts() == _timeline(polars_out).to_dicts()
+
+
+def test_cli_spark_remote_needs_the_spark_engine(case: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from timeliner.cli import app
+
+    result = CliRunner().invoke(
+        app, ["build", str(case), "--spark-remote", "sc://localhost:15002", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "Error: --spark-remote needs --engine spark" in result.output

@@ -42,8 +42,15 @@ import polars as pl
 from timeliner.engines import _partitions as parts
 from timeliner.engines._align import align_on_spark
 from timeliner.engines._reconcile import reconcile_on_spark
-from timeliner.errors import NoEventsError, NoInputError, StrictRejectsError
-from timeliner.pipeline import BuildResult, FileReport, LoadResult, _ensure_out, add_annotations
+from timeliner.errors import NoEventsError, NoInputError, StrictRejectsError, UsageError
+from timeliner.pipeline import (
+    BuildResult,
+    FileReport,
+    LoadResult,
+    _ensure_out,
+    _strict_message,
+    add_annotations,
+)
 from timeliner.schema import EVENT_SCHEMA, REJECT_SCHEMA, conform_timeline
 from timeliner.settings import Settings
 from timeliner.sources import CONFIG_FILE_NAMES, expand_inputs
@@ -100,12 +107,16 @@ def build_on_spark(
     inputs: Sequence[str | Path], out: str | Path, settings: Settings, *, remote: str | None = None
 ) -> BuildResult:
     """Run the whole build on Spark and write the contract's six files into ``out`` (see module doc)."""
+    if settings.redact:
+        raise UsageError(
+            "--redact is not available with --engine spark yet; run the build with --engine polars"
+        )
     out_dir = _ensure_out(out)
     spark = spark_session(remote)
     with utc_session(spark), tempfile.TemporaryDirectory(prefix=".spark-", dir=out_dir) as work:
         loaded = _load(spark, inputs, settings).cache()
         try:
-            return _finish(spark, loaded, out_dir, Path(work), settings)
+            return _finish(loaded, out_dir, Path(work), settings)
         finally:
             loaded.unpersist()
 
@@ -162,22 +173,20 @@ _FILES: dict[str, pl.DataType] = {
 }
 
 
-def _finish(spark: Any, loaded: Any, out_dir: Path, work: Path, settings: Settings) -> BuildResult:
+def _finish(loaded: Any, out_dir: Path, work: Path, settings: Settings) -> BuildResult:
     from pyspark.sql import functions as F
 
     reports = _reports(loaded)
+    problems = [f"{r.path}: {r.problem}" for r in reports if r.problem]
     rejects = _to_polars(loaded.filter(F.col("part") == "reject").select(*REJECT_SCHEMA))
-    events = loaded.filter(F.col("part") == "event").select(*EVENT_SCHEMA)
-    events, skipped = align_on_spark(events, reports, settings)
-    events, reconciled = reconcile_on_spark(events, settings.aliases, [r.path for r in reports])
-    classify = partial(parts.classify_partition, settings=settings)
-    events = events.mapInArrow(classify, parts.spark_ddl(EVENT_SCHEMA)).cache()
+    events, reconciled, notes = _prepared_events(loaded, reports, settings)
     try:
-        chart = _chart_events(events)
+        chart, sampled = _chart_events(events)
         if chart.is_empty():
             raise NoEventsError(
                 "no event could be parsed from the input; see the lines above for each file, "
-                "or pass --format GLOB=NAME (see: timeliner formats)"
+                "or pass --format GLOB=NAME (see: timeliner formats)",
+                problems=problems,
             )
         timeline = _detect(events, settings)
         _write_events(events, out_dir / "events.parquet", work)
@@ -187,10 +196,24 @@ def _finish(spark: Any, loaded: Any, out_dir: Path, work: Path, settings: Settin
         events=chart,
         rejects=rejects.sort(["file", "line"]),
         files=reports,
-        problems=[f"{r.path}: {r.problem}" for r in reports if r.problem] + ([skipped] if skipped else []),
+        problems=problems + notes + ([sampled] if sampled else []),
         reconciled=reconciled,
     )
     return _write_outputs(result, timeline, out_dir, settings)
+
+
+def _prepared_events(
+    loaded: Any, reports: list[FileReport], settings: Settings
+) -> tuple[Any, Any, list[str]]:
+    """Events as the polars engine's ``load`` leaves them: times aligned, reconciled, classified (cached)."""
+    from pyspark.sql import functions as F
+
+    events = loaded.filter(F.col("part") == "event").select(*EVENT_SCHEMA)
+    events, skipped = align_on_spark(events, reports, settings)
+    events, reconciled = reconcile_on_spark(events, settings.aliases, [r.path for r in reports])
+    classify = partial(parts.classify_partition, settings=settings)
+    classified = events.mapInArrow(classify, parts.spark_ddl(EVENT_SCHEMA)).cache()
+    return classified, reconciled, [skipped] if skipped else []
 
 
 def _reports(loaded: Any) -> list[FileReport]:
@@ -224,13 +247,17 @@ def _detect(events: Any, settings: Settings) -> pl.DataFrame:
     return timeline
 
 
-def _chart_events(events: Any) -> pl.DataFrame:
-    """ts, service, source, level of every event (a sample above CHART_EVENT_LIMIT) for chart and summary."""
+def _chart_events(events: Any) -> tuple[pl.DataFrame, str | None]:
+    """ts, service, source, level of every event for chart and summary (a sample above CHART_EVENT_LIMIT)."""
     view = events.select("ts", "service", "source", "level")
     total = view.count()
-    if total > CHART_EVENT_LIMIT:
-        view = view.sample(fraction=CHART_EVENT_LIMIT / total, seed=7)
-    return _to_polars(view)
+    if total <= CHART_EVENT_LIMIT:
+        return _to_polars(view), None
+    note = (
+        f"gantt.html and the event counts of summary.json are drawn from a sample of about "
+        f"{CHART_EVENT_LIMIT:,} of the {total:,} events (events.parquet and the timeline hold all)"
+    )
+    return _to_polars(view.sample(fraction=CHART_EVENT_LIMIT / total, seed=7)), note
 
 
 def _write_events(events: Any, path: Path, work: Path) -> None:
@@ -261,14 +288,14 @@ def _write_outputs(
     )
     from timeliner.summary import make_summary, write_summary
 
-    write_rejects_csv(loaded.rejects.cast(REJECT_SCHEMA), out_dir / "rejects.csv")  # type: ignore[arg-type]
-    write_timeline_csv(timeline, out_dir / "timeline.csv")
+    raw = settings.raw_formulas
+    write_rejects_csv(loaded.rejects.cast(REJECT_SCHEMA), out_dir / "rejects.csv", raw_formulas=raw)  # type: ignore[arg-type]
+    write_timeline_csv(timeline, out_dir / "timeline.csv", raw_formulas=raw)
     write_timeline_markdown(timeline, out_dir / "timeline.md", tz=settings.report_tz)
     write_gantt_html(gantt(timeline, loaded.events, tz=settings.report_tz), out_dir / "gantt.html")
     summary = make_summary(loaded, timeline, settings)
     write_summary(summary, out_dir / "summary.json")
-    if settings.strict and loaded.rejects.height:
-        raise StrictRejectsError(
-            f"{loaded.rejects.height} input line(s) rejected (--strict); see {out_dir / 'rejects.csv'}"
-        )
-    return BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
+    result = BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
+    if settings.strict and (loaded.rejects.height or loaded.problems):
+        raise StrictRejectsError(_strict_message(loaded, out_dir), result)
+    return result
