@@ -371,3 +371,22 @@ def test_a_parser_bug_costs_its_file_not_the_run(tmp_path: Path, monkeypatch: py
     ]
     assert file_report(outcome, good)["events"] == GOOD_EVENTS
     assert (file_report(outcome, bad)["rejected"], outcome.summary["totals"]["accounted"]) == (1, True)
+
+
+# --- hostile text in the CSV outputs -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "cell"),
+    [((), '\'=HYPERLINK("http://evil")'), (("--raw-formulas",), '=HYPERLINK("http://evil")')],
+)
+def test_spreadsheet_formulas_are_neutralized_unless_asked_raw(
+    tmp_path: Path, option: tuple[str, ...], cell: str
+) -> None:
+    orphan = tmp_path / "orphan.log"
+    orphan.write_text('=HYPERLINK("http://evil")\n' + GOOD_LOG)  # no event above it: a rejected line
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(orphan), "--out", str(out), "--quiet", *option])
+    assert result.exit_code == 0, result.stderr
+    rejects = pl.read_csv(out / "rejects.csv")
+    assert rejects["text"].to_list() == [cell]
