@@ -75,6 +75,7 @@ def parse_source(fmt: Format, source: SourceFile) -> ParseResult:
     if not isinstance(source, ChunkedSource):
         return fmt.parse(source)
     if fmt.name not in CHUNKED_FORMATS:
+        _close(source.rest)
         whole = read_source(source.path)
         source.notes.extend(n for n in whole.notes if n not in source.notes)
         return fmt.parse(whole)
@@ -146,3 +147,9 @@ def _combined(results: list[ParseResult]) -> ParseResult:
 def _merge_notes(first: SourceFile, piece: SourceFile) -> None:
     for bucket, more in ((first.notes, piece.notes), (first.problems, piece.problems)):
         bucket.extend(n for n in more if n not in bucket)
+
+
+def _close(pieces: Iterator[bytes]) -> None:
+    close = getattr(pieces, "close", None)  # a generator holds the file open until closed
+    if close is not None:
+        close()
