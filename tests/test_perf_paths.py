@@ -70,7 +70,8 @@ def _stack_trace_log(path: Path, events: int) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-@pytest.mark.parametrize("name", ["orders-berlin.log", "syslog", "api.jsonl"])
+# cloudwatch.json is one JSON document: it must be read whole even when bigger than a piece.
+@pytest.mark.parametrize("name", ["orders-berlin.log", "syslog", "api.jsonl", "cloudwatch.json"])
 def test_pieces_give_the_same_result_as_the_whole_file(
     corpus: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
