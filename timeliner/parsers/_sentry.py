@@ -43,7 +43,8 @@ def tags_of(record: dict[str, Any]) -> dict[str, str]:
 def exception_values(record: dict[str, Any]) -> list[dict[str, Any]]:
     """The exception chain, innermost first, as Sentry stores it (the last one is the headline)."""
     exc = record.get("exception", record.get("sentry.interfaces.Exception"))
-    for entry in record.get("entries") or []:
+    entries = record.get("entries")
+    for entry in entries if isinstance(entries, list) else []:  # a damaged record may hold anything here
         if isinstance(entry, dict) and entry.get("type") == "exception":
             exc = entry.get("data")
     if isinstance(exc, dict):
