@@ -175,8 +175,14 @@ def test_detect_settings_reach_the_detectors(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--detect", "burst_min=abc"], "Error: burst_min: expected a whole number, got 'abc'\n"),
-        (["--detect", "burst_min"], "Error: --detect 'burst_min': expected KEY=VALUE, e.g. --detect gap_min=30m\n"),
-        (["--alias", "x"], "Error: --alias 'x': expected FROM=TO, e.g. --alias 'cnt01/runtime=cnt01-runtime'\n"),
+        (
+            ["--detect", "burst_min"],
+            "Error: --detect 'burst_min': expected KEY=VALUE, e.g. --detect gap_min=30m\n",
+        ),
+        (
+            ["--alias", "x"],
+            "Error: --alias 'x': expected FROM=TO, e.g. --alias 'cnt01/runtime=cnt01-runtime'\n",
+        ),
     ],
 )
 def test_bad_detect_and_alias_values(tmp_path: Path, args: list[str], message: str) -> None:

@@ -6,7 +6,9 @@ import os
 import re
 
 # Rotation and compression suffixes that are not part of a service's name: app.log.1.gz → app.
-_SUFFIXES = re.compile(r"(\.(gz|log|txt|json|jsonl|ndjson|csv|out|err|\d+|\d{4}-\d{2}-\d{2}))+$", re.IGNORECASE)
+_SUFFIXES = re.compile(
+    r"(\.(gz|log|txt|json|jsonl|ndjson|csv|out|err|\d+|\d{4}-\d{2}-\d{2}))+$", re.IGNORECASE
+)
 
 
 def service_from_path(path: str) -> str:

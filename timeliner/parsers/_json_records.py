@@ -180,7 +180,9 @@ def _damage(
             cut = exc.pos >= len(text.rstrip())
             offset, why = (
                 at,
-                "cut off at the end of the file" if cut else f"{exc.msg.removesuffix(' at')} at file line {exc.lineno}",
+                "cut off at the end of the file"
+                if cut
+                else f"{exc.msg.removesuffix(' at')} at file line {exc.lineno}",
             )
     snippet = text[offset:end].strip()
     yield offset, "damaged", (snippet[:REJECT_TEXT_LIMIT], why)

@@ -74,7 +74,9 @@ def get_format(name: str) -> Format:
         return _FORMATS[name]
     except KeyError:
         known = ", ".join(sorted(_FORMATS))
-        raise UsageError(f"unknown format {name!r}; known formats: {known} (see: timeliner formats)") from None
+        raise UsageError(
+            f"unknown format {name!r}; known formats: {known} (see: timeliner formats)"
+        ) from None
 
 
 @dataclass(frozen=True)
