@@ -15,21 +15,21 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser_gantt import CHROMIUM, HOVER_HARNESS, dump_dom, without_scripts
+from test_browser_gantt import (
+    HOVER_HARNESS,
+    IMAGE_PAYLOAD,
+    LINK_PAYLOAD,
+    SCRIPT_PAYLOAD,
+    dump_dom,
+    without_scripts,
+)
+from test_browser_gantt import pytestmark as BROWSER_MARKS
 from typer.testing import CliRunner
 
 from timeliner.cli import app
 
-SCRIPT = "<script>document.title='PWNED'</script>"
-IMAGE = "<img src=x onerror=\"document.title='PWNED'\">"
-LINK = "<a href=\"javascript:document.title='PWNED'\">click me</a>"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    ),
-]
+SCRIPT, IMAGE, LINK = SCRIPT_PAYLOAD, IMAGE_PAYLOAD, LINK_PAYLOAD
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")

@@ -96,9 +96,10 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
         frames.append(events)
         reject_frames.append(rejects)
     events = pl.concat(frames, how="vertical") if frames else empty_events()
-    # Cross-source time decisions (years of yearless files, skew estimates, --skew auto), then sort.
+    # Cross-source time decisions (years of yearless files, skew estimates, --skew auto); it returns
+    # the events sorted by (ts, file, line), the order every later stage relies on.
     events = finish_run(events, [r.time for r in reports if r.time is not None], settings)
-    events, reconciled = reconcile(events.sort(["ts", "file", "line"], maintain_order=True), settings.aliases)
+    events, reconciled = reconcile(events, settings.aliases)
     events = classify_events(events, settings)
     rejects = pl.concat(reject_frames, how="vertical").sort(["file", "line"])
     return LoadResult(
