@@ -20,6 +20,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._lambda import lambda_fields
+from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.parsers.log4j import ISO_STAMP, SPRING_LAYOUT
 
@@ -54,8 +55,8 @@ def stream_identity(
     stream: pl.Expr, group: pl.Expr, *, fallback: str, fallback_instance: str | None
 ) -> dict[str, pl.Expr]:
     """Expressions ``service``, ``instance`` and ``group`` from a stream and a log group column."""
-    ecs = stream.str.extract_groups(ECS_STREAM)
-    suffixed = stream.str.extract_groups(SUFFIXED_STREAM)
+    ecs = extract_groups(stream, ECS_STREAM)
+    suffixed = extract_groups(stream, SUFFIXED_STREAM)
     is_lambda = stream.str.contains(LAMBDA_STREAM)
     function = group.str.extract(LAMBDA_GROUP, 1)
     service = pl.coalesce(
@@ -101,8 +102,8 @@ _APP_LINE = rf"^(?<stamp>{ISO_STAMP})\s+(?<rest>[^\n]*)(?<tail>(?s:\n.*))?$"
 
 def app_line_columns(message: pl.Expr) -> dict[str, pl.Expr]:
     """Fields of a Spring Boot / logback console line inside a message (nulls where it is not one)."""
-    head = message.str.extract_groups(_APP_LINE)
-    layout = head.struct.field("rest").str.extract_groups(SPRING_LAYOUT)
+    head = extract_groups(message, _APP_LINE)
+    layout = extract_groups(head.struct.field("rest"), SPRING_LAYOUT)
     matched = layout.struct.field("level").is_not_null()
     stamp = iso_instant_or_local(head.struct.field("stamp"))
     body = pl.concat_str([layout.struct.field("msg"), head.struct.field("tail").fill_null("")])

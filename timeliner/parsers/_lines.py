@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
+from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import ParseResult, no_rejects
 from timeliner.sources import SourceFile
 
@@ -25,9 +26,9 @@ __all__ = [
     "assemble",
     "assembled_result",
     "header_frame",
-    "layout_fields",
     "line_frame",
     "text_result",
+    "with_layout_fields",
 ]
 BROKEN_REASON = "starts like a timestamp but could not be parsed"
 # For formats with one record per line: a line with any text that is not a record is damage.
@@ -49,21 +50,27 @@ def line_frame(source: SourceFile) -> pl.DataFrame:
 
 def header_frame(source: SourceFile, header: str) -> pl.DataFrame:
     """:func:`line_frame` plus the named groups of ``header`` (polars regex), null where a line does not match."""
-    return line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(header)).unnest("_h")
+    return line_frame(source).with_columns(_h=extract_groups(pl.col("text"), header)).unnest("_h")
 
 
-def layout_fields(text: pl.Expr, layouts: dict[str, str], fields: tuple[str, ...]) -> dict[str, pl.Expr]:
-    """One column per field: its value from the first of ``layouts`` (polars regexes) that has the group.
+def with_layout_fields(
+    frame: pl.DataFrame, column: str, layouts: dict[str, str], fields: tuple[str, ...]
+) -> pl.DataFrame:
+    """``frame`` plus one column per field, from the first of ``layouts`` (polars regexes) matching ``column``.
 
-    A layout that does not match ``text`` gives nulls, so the field falls to the next layout defining it.
+    Layouts are tried in order, each only on the rows no earlier layout matched (a regex over a
+    null costs nothing); a field the matching layout lacks, or leaves empty, is null.
     """
-    parsed = {name: text.str.extract_groups(pattern) for name, pattern in layouts.items()}
-    return {
-        field: pl.coalesce(
-            [parsed[name].struct.field(field) for name, pattern in layouts.items() if f"<{field}>" in pattern]
-        )
-        for field in fields
-    }
+    remaining = frame.get_column(column)
+    found = {field: pl.Series(field, [None] * frame.height, dtype=pl.String) for field in fields}
+    for pattern in layouts.values():
+        groups = pl.select(_g=extract_groups(pl.lit(remaining), pattern, matched="__hit")).to_series().struct
+        hit = groups.field("__hit").fill_null(False)
+        for field in fields:
+            if f"<{field}>" in pattern:
+                found[field] = found[field].fill_null(groups.field(field))
+        remaining = remaining.set(hit, None)  # type: ignore[arg-type]
+    return frame.with_columns(list(found.values()))
 
 
 def physical_lines(text: str) -> pl.Series:

@@ -29,6 +29,7 @@ from timeliner import timeparse
 from timeliner.parsers._cloudwatch import message_columns, stream_identity
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.sources import SourceFile
 
@@ -73,7 +74,7 @@ def parse(source: SourceFile) -> ParseResult:
     frame = line_frame(source)
     if source.text.strip() == _PROBE_TEXT:
         return _probe_result(frame)
-    frame = frame.with_columns(pl.col("text").str.extract_groups(_LINE).alias("_h")).unnest("_h")
+    frame = frame.with_columns(extract_groups(pl.col("text"), _LINE).alias("_h")).unnest("_h")
     frame = frame.with_columns(message=pl.col("msg").fill_null(""))
     heads, rejects, continuations = assemble(
         frame,

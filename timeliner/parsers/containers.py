@@ -29,6 +29,7 @@ from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame
 from timeliner.parsers._ndjson import TRUNCATED, read_fields
+from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, no_rejects, register
 from timeliner.parsers._sniff import python_regex, share
 from timeliner.sources import SourceFile
@@ -137,7 +138,7 @@ def parse_docker(source: SourceFile) -> ParseResult:
 
 
 def parse_cri(source: SourceFile) -> ParseResult:
-    frame = line_frame(source).with_columns(_h=pl.col("text").str.extract_groups(CRI)).unnest("_h")
+    frame = line_frame(source).with_columns(_h=extract_groups(pl.col("text"), CRI)).unnest("_h")
     records = frame.filter(pl.col("ts").is_not_null()).select(
         "line", "stream", _ts=pl.col("ts"), _msg=pl.col("msg").fill_null(""), _partial=pl.col("tag") == "P"
     )

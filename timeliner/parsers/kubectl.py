@@ -38,6 +38,7 @@ import polars as pl
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import line_frame
+from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, no_rejects, register
 from timeliner.schema import LOCAL_US
 from timeliner.sources import SourceFile
@@ -67,7 +68,7 @@ def sniff_event_text(head: str) -> float:
 
 def _structure(frame: pl.DataFrame) -> pl.DataFrame:
     """Each line's field, section (indent 0), container, and State / Last State block."""
-    frame = frame.with_columns(_f=pl.col("text").str.extract_groups(FIELD)).unnest("_f")
+    frame = frame.with_columns(_f=extract_groups(pl.col("text"), FIELD)).unnest("_f")
     indent = pl.col("indent").str.len_chars()
     section = pl.when(indent == 0).then(pl.col("key"))
     frame = frame.with_columns(_indent=indent, _section=section.forward_fill())
@@ -152,7 +153,7 @@ def _event_rows(frame: pl.DataFrame, service: str, group: str | None) -> pl.Data
     """Rows of an old-style Events table, which carry absolute FirstSeen / LastSeen dates."""
     rows = (
         frame.filter(pl.col("_section") == "Events")
-        .with_columns(_r=pl.col("text").str.extract_groups(EVENT_ROW))
+        .with_columns(_r=extract_groups(pl.col("text"), EVENT_ROW))
         .unnest("_r")
     )
     rows = rows.filter(pl.col("first").is_not_null())

@@ -27,7 +27,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, layout_fields
+from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, with_layout_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
@@ -94,17 +94,20 @@ def _timestamp_columns() -> dict[str, pl.Expr]:
     }
 
 
-def _layout_columns() -> dict[str, pl.Expr]:
-    columns = layout_fields(pl.col("rest"), LAYOUTS, _FIELDS)
-    columns["level_raw"] = pl.coalesce(columns.pop("level"), pl.col("rest").str.extract(LEVEL_NEAR_START, 1))
-    columns["message"] = pl.coalesce(columns.pop("msg"), pl.col("rest")).str.strip_chars_end()
-    return columns
+def _level_and_message() -> dict[str, pl.Expr]:
+    """After :func:`with_layout_fields`: the level (else a level word near the start) and the message."""
+    unplaced = pl.when(pl.col("level").is_null()).then(pl.col("rest"))  # the search runs only there
+    return {
+        "level_raw": pl.coalesce("level", unplaced.str.extract(LEVEL_NEAR_START, 1)),
+        "message": pl.coalesce("msg", "rest").str.strip_chars_end(),
+    }
 
 
 def parse(source: SourceFile) -> ParseResult:
-    frame = header_frame(source, HEADER).with_columns(
-        **_timestamp_columns(), **_layout_columns(), service=pl.lit(service_from_path(source.path))
-    )
+    frame = with_layout_fields(header_frame(source, HEADER), "rest", LAYOUTS, _FIELDS)
+    frame = frame.with_columns(
+        **_timestamp_columns(), **_level_and_message(), service=pl.lit(service_from_path(source.path))
+    ).drop("level", "msg")
     return assembled_result(
         source, frame, stamp="ts_raw", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)
     )

@@ -24,7 +24,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, layout_fields
+from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, with_layout_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
@@ -67,20 +67,15 @@ def sniff(head: str) -> float:
     return 0.96 if TRACEBACK in head and bracketed * 2 > len(starts) else 0.0
 
 
-def _layout_columns() -> dict[str, pl.Expr]:
-    columns = layout_fields(pl.col("rest"), LAYOUTS, _FIELDS)
-    columns["level_raw"] = columns.pop("level")
-    columns["message"] = pl.coalesce(columns.pop("msg"), pl.col("rest")).str.strip_chars_end()
-    return columns
-
-
 def parse(source: SourceFile) -> ParseResult:
-    frame = header_frame(source, HEADER).with_columns(
+    frame = with_layout_fields(header_frame(source, HEADER), "rest", LAYOUTS, _FIELDS)
+    frame = frame.with_columns(
         ts_raw=pl.col("ts"),
         **timeparse.iso_columns(pl.col("ts")),
-        **_layout_columns(),
+        level_raw=pl.col("level"),
+        message=pl.coalesce("msg", "rest").str.strip_chars_end(),
         service=pl.coalesce(pl.col("srcfile"), pl.lit(service_from_path(source.path))),
-    )
+    ).drop("level", "msg")
     return assembled_result(
         source, frame, stamp="ts", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)
     )

@@ -24,6 +24,7 @@ import polars as pl
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex, share
 from timeliner.parsers._stamps import MONTH_NAMES
@@ -80,14 +81,14 @@ def _f(column: str, name: str) -> pl.Expr:
 def _split(frame: pl.DataFrame) -> pl.DataFrame:
     """Match every line against the three header shapes once, then its BSD tag against the two tag shapes."""
     frame = frame.with_columns(
-        _bsd=pl.col("text").str.extract_groups(BSD),
-        _iso=pl.col("text").str.extract_groups(ISO),
-        _new=pl.col("text").str.extract_groups(RFC5424),
+        _bsd=extract_groups(pl.col("text"), BSD),
+        _iso=extract_groups(pl.col("text"), ISO),
+        _new=extract_groups(pl.col("text"), RFC5424),
     )
     frame = frame.with_columns(_tagged=pl.coalesce(_f("_bsd", "tagged"), _f("_iso", "tagged")))
     return frame.with_columns(
-        _pid=pl.col("_tagged").str.extract_groups(TAG_WITH_PID),
-        _nopid=pl.col("_tagged").str.extract_groups(TAG_WITHOUT_PID),
+        _pid=extract_groups(pl.col("_tagged"), TAG_WITH_PID),
+        _nopid=extract_groups(pl.col("_tagged"), TAG_WITHOUT_PID),
     )
 
 
