@@ -6,12 +6,14 @@ from datetime import datetime
 
 import polars as pl
 
-from timeliner.parsers._cloudwatch import app_line_columns
+from timeliner.parsers._cloudwatch import app_line
 
 
 def _split(message: str) -> dict[str, object]:
-    cols = app_line_columns(pl.col("m"))
-    return pl.DataFrame({"m": [message]}).select(**cols).row(0, named=True)
+    found = (
+        pl.DataFrame({"m": [message]}).select(app_line(pl.col("m")).alias("a")).unnest("a").row(0, named=True)
+    )
+    return {name.removeprefix("app_"): value for name, value in found.items()}
 
 
 def test_spring_boot_3_console_line_with_a_stack_trace() -> None:

@@ -23,6 +23,7 @@ from timeliner.parsers._lambda import lambda_fields
 from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.parsers.log4j import ISO_STAMP, SPRING_LAYOUT
+from timeliner.schema import LOCAL_US
 
 ECS_STREAM = r"^(?<svc>.+)/(?<task>[0-9a-f]{32})$"
 # "/" may come back as "-" from tools that flatten stream names into S3 keys or file names.
@@ -77,47 +78,81 @@ def stream_identity(
     return {"service": service, "instance": instance, "group": group}
 
 
-def message_columns(message: pl.Expr) -> dict[str, pl.Expr]:
-    """``message`` (Lambda runtime prefix or the app's own line header removed), ``level_raw``,
-    ``request_id``, and from an embedded Spring Boot / log4j line ``pid``, ``thread``, ``logger`` and
-    the app's own stamp as the second clock ``ts_local`` (the envelope time stays the event time).
+MESSAGE_FIELDS = ("message", "level_raw", "request_id", "pid", "thread", "logger", "ts_local")
+_DESCRIBED = "_described"
+
+
+def describe_message(message: pl.Expr) -> pl.Expr:
+    """A struct of :data:`MESSAGE_FIELDS` for each message; add it as a column, then read :func:`message_columns`.
+
+    ``message`` (Lambda runtime prefix or the app's own line header removed), ``level_raw``,
+    ``request_id``, and from an embedded Spring Boot / log4j line ``pid``, ``thread``, ``logger``
+    and the app's own stamp as the second clock ``ts_local`` (the envelope time stays the event
+    time). Worked out in steps, once per column: a struct of expressions would match each
+    message once per field read from it.
     """
-    lam = lambda_fields(message)
-    app = app_line_columns(lam["message"])
-    return {
-        "message": pl.coalesce(app["message"], lam["message"]),
-        "level_raw": pl.coalesce(lam["level_raw"], app["level"], message_level(lam["message"])),
-        "request_id": lam["request_id"],
-        "pid": app["pid"],
-        "thread": app["thread"],
-        "logger": app["logger"],
-        "ts_local": app["ts_local"],
-    }
+    dtype = pl.Struct({**dict.fromkeys(MESSAGE_FIELDS[:-1], pl.String), "ts_local": LOCAL_US})
+    return message.map_batches(_described, return_dtype=dtype, is_elementwise=True).alias(_DESCRIBED)
+
+
+def message_columns() -> dict[str, pl.Expr]:
+    """The fields of the column :func:`describe_message` added, as expressions named after them."""
+    return {name: pl.col(_DESCRIBED).struct.field(name) for name in MESSAGE_FIELDS}
+
+
+def _described(message: pl.Series) -> pl.Series:
+    frame = message.to_frame("_m").with_columns(_lam=pl.struct(**lambda_fields(pl.col("_m")))).unnest("_lam")
+    frame = frame.with_columns(_app=app_line(pl.col("message"))).unnest("_app")
+    return frame.select(
+        pl.struct(
+            message=pl.coalesce("app_message", "message"),
+            level_raw=pl.coalesce("level_raw", "app_level", message_level(pl.col("message"))),
+            request_id="request_id",
+            pid="pid",
+            thread="thread",
+            logger="logger",
+            ts_local="ts_local",
+        )
+    ).to_series()
 
 
 # ECS and EC2 agents ship the application's console line as it was printed, its own header and
 # all: "2026-10-13T21:02:12.412Z  WARN 1 --- [main] c.e.Sync : SFTP sync interrupted\n\tat ...".
-_APP_LINE = rf"^(?<stamp>{ISO_STAMP})\s+(?<rest>[^\n]*)(?<tail>(?s:\n.*))?$"
+# The stamp is matched alone and the rest cut at its first newline: a capture over the whole
+# message (a stack trace and all) costs many times more than the slices.
+_APP_STAMP = rf"^(?<stamp>{ISO_STAMP})\s+(?<after>(?s:.*))$"
+_APP_FIELDS = {"app_message": pl.String, "app_level": pl.String, "pid": pl.String, "thread": pl.String}
+_APP_DTYPE = pl.Struct({**_APP_FIELDS, "logger": pl.String, "ts_local": LOCAL_US})
 
 
-def app_line_columns(message: pl.Expr) -> dict[str, pl.Expr]:
-    """Fields of a Spring Boot / logback console line inside a message (nulls where it is not one)."""
-    head = extract_groups(message, _APP_LINE)
-    layout = extract_groups(head.struct.field("rest"), SPRING_LAYOUT)
-    matched = layout.struct.field("level").is_not_null()
-    stamp = iso_instant_or_local(head.struct.field("stamp"))
-    body = pl.concat_str([layout.struct.field("msg"), head.struct.field("tail").fill_null("")])
-    return {
-        "message": pl.when(matched).then(body),
-        "level": layout.struct.field("level"),
-        "pid": layout.struct.field("pid"),
-        "thread": layout.struct.field("thread"),
-        "logger": layout.struct.field("logger"),
-        # The app's clock as a wall time (a "Z" stamp in UTC wall time): timeliner reports its offset.
-        "ts_local": pl.when(matched).then(
-            pl.coalesce(stamp["ts_utc"].dt.replace_time_zone(None), stamp["ts_local"])
-        ),
-    }
+def app_line(message: pl.Expr) -> pl.Expr:
+    """A Spring Boot / logback console line inside a message, as a struct (fields null where it is not one).
+
+    Fields ``app_message``, ``app_level``, ``pid``, ``thread``, ``logger`` and ``ts_local`` (the
+    app's clock as a wall time; a "Z" stamp in UTC wall time: timeliner reports its offset).
+    """
+    return message.map_batches(_app_line, return_dtype=_APP_DTYPE, is_elementwise=True)
+
+
+def _app_line(message: pl.Series) -> pl.Series:
+    frame = message.to_frame("_m").with_columns(_h=extract_groups(pl.col("_m"), _APP_STAMP)).unnest("_h")
+    frame = frame.with_columns(_first=pl.col("after").str.splitn("\n", 2)).unnest("_first")
+    frame = frame.with_columns(_l=extract_groups(pl.col("field_0"), SPRING_LAYOUT)).unnest("_l")
+    matched = pl.col("level").is_not_null()
+    stamp = iso_instant_or_local(pl.col("stamp"))
+    tail = pl.when(pl.col("field_1").is_not_null()).then("\n" + pl.col("field_1")).otherwise(pl.lit(""))
+    return frame.select(
+        pl.struct(
+            app_message=pl.when(matched).then(pl.concat_str([pl.col("msg"), tail])),
+            app_level="level",
+            pid="pid",
+            thread="thread",
+            logger="logger",
+            ts_local=pl.when(matched).then(
+                pl.coalesce(stamp["ts_utc"].dt.replace_time_zone(None), stamp["ts_local"])
+            ),
+        )
+    ).to_series()
 
 
 def log_events(
@@ -143,13 +178,16 @@ def log_events(
     who = stream_identity(
         pl.col("stream"), pl.col("group"), fallback=fallback, fallback_instance=fallback_instance
     )
-    events = checked.filter(pl.col("_ms").is_not_null()).select(
+    events = checked.filter(pl.col("_ms").is_not_null()).with_columns(
+        describe_message(clean_message(pl.col("message")))
+    )
+    events = events.select(
         line="_line",
         ts_raw="timestamp",
         ts_utc=timeparse.epoch_to_utc(pl.col("_ms"), "ms"),
         ts_basis=pl.lit("epoch-ms"),
         received_ts=timeparse.epoch_to_utc(pl.col("_received"), "ms"),
-        **message_columns(clean_message(pl.col("message"))),
+        **message_columns(),
         **who,
     )
     return events, rejects

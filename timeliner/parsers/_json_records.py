@@ -89,7 +89,10 @@ def _numbered(
     for line, item in items:
         record = to_dict(item)
         if record is not None:
-            records.append({**record, "_line": line})
+            # Numbered in place when the record is the decoded object itself (it is ours; a copy
+            # of every record costs more than the decode): a converted record is a new dict anyway.
+            record["_line"] = line
+            records.append(record)
         else:
             bad.append((line, f"{what} {line} is not a {what} (it is {_json_kind(item)})", dumps(item)))
     bad.sort()

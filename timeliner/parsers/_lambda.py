@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from timeliner.parsers._regex import extract_groups
-
 REQUEST_ID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # The runtime's prefix on a function's own line. Node writes "undefined" for lines logged
 # outside an invocation (module load during INIT); older Node runtimes write no level.
@@ -52,7 +50,7 @@ _JSON_FAILED = r'^\{.*"type"\s*:\s*"platform\.\w+".*"status"\s*:\s*"(?:timeout|e
 
 def lambda_fields(message: pl.Expr) -> dict[str, pl.Expr]:
     """Expressions ``request_id``, ``level_raw`` (null when nothing says) and ``message`` (prefix removed)."""
-    app = extract_groups(message, APP_PREFIX)
+    app = message.str.extract_groups(APP_PREFIX)
     rid = app.struct.field("rid")
     request_id = pl.coalesce(
         pl.when(rid != "undefined").then(rid),

@@ -19,8 +19,9 @@ from functools import partial
 
 import polars as pl
 
-# "(?<name>.*)$" at the very end of a pattern; the head before it must be a whole pattern too.
-_TAIL_GROUP = re.compile(r"\(\?<(?P<name>\w+)>\.\*\)\$$")
+# "(?<name>.*)$" (the rest of a line) or "(?<name>(?s:.*))$" (the rest of the text, newlines and
+# all) at the very end of a pattern; the head before it must be a whole pattern too.
+_TAIL_GROUP = re.compile(r"\(\?<(?P<name>\w+)>(?:(?P<dotall>\(\?s:\.\*\))|\.\*)\)\$$")
 _GROUP_NAME = re.compile(r"\(\?<(\w+)>")
 _MATCHED = "__matched"
 
@@ -57,7 +58,9 @@ def extract_groups_series(text: pl.Series, pattern: str, matched: str | None = N
         head = pattern[: tail.start()]
         groups = text.str.extract_groups(f"(?<{_MATCHED}>{head})").struct.unnest()
         rest = text.str.slice(groups.get_column(_MATCHED).str.len_chars())
-        hit = groups.get_column(_MATCHED).is_not_null() & ~rest.str.contains("\n", literal=True)
+        hit = groups.get_column(_MATCHED).is_not_null()
+        if not tail.group("dotall"):
+            hit = hit & ~rest.str.contains("\n", literal=True)
         fields = groups.select(
             *(pl.when(hit).then(pl.col(name)).alias(name) for name in group_names(head)),
             pl.when(hit).then(rest).alias(tail.group("name")),

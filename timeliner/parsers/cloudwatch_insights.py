@@ -34,7 +34,7 @@ from typing import Any
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._cloudwatch import clean_message, message_columns, stream_identity
+from timeliner.parsers._cloudwatch import clean_message, describe_message, message_columns, stream_identity
 from timeliner.parsers._csv_rows import read_csv_rows, rows_frame
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._json_records import REJECT_COLUMNS, read_records
@@ -92,7 +92,8 @@ def insights_events(frame: pl.DataFrame, *, fallback: str) -> tuple[pl.DataFrame
     message = (
         clean_message(col("@message")) if "@message" in frame.columns else _as_text(frame, skip_system=True)
     )
-    described = message_columns(message)
+    frame = frame.with_columns(describe_message(message))
+    described = message_columns()
     group = pl.coalesce(col("@log").str.replace(r"^\d{12}:", ""), _group_from_ptr(frame))
     events = frame.filter(pl.col("_ts").is_not_null()).select(
         line="_line",

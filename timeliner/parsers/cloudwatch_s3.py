@@ -26,7 +26,7 @@ import re
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._cloudwatch import message_columns, stream_identity
+from timeliner.parsers._cloudwatch import describe_message, message_columns, stream_identity
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._regex import extract_groups
@@ -92,13 +92,13 @@ def _describe(heads: pl.DataFrame, path: str) -> pl.DataFrame:
         fallback=service_from_path(path),
         fallback_instance=None,
     )
-    return heads.with_columns(
+    return heads.with_columns(describe_message(pl.col("message"))).with_columns(
         ts_raw="ts",
         ts_utc=timeparse.iso_to_utc(pl.col("ts")),
         ts_basis=pl.lit("offset"),
         **who,
-        **message_columns(pl.col("message")),
-    )
+        **message_columns(),
+    ).drop("_described")
 
 
 def _probe_result(frame: pl.DataFrame) -> ParseResult:

@@ -25,7 +25,6 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._lines import assemble, line_frame, text_result
-from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.parsers._stamps import wall_clock
@@ -51,7 +50,7 @@ def sniff(head: str) -> float:
 
 
 def _fields() -> dict[str, pl.Expr]:
-    layouts = [extract_groups(pl.col("text"), p) for p in (THREADTIME, TIME)]
+    layouts = [pl.col("text").str.extract_groups(p) for p in (THREADTIME, TIME)]
     names = (
         "stamp",
         "year",

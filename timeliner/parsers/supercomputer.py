@@ -26,7 +26,6 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._lines import NOT_BLANK, assembled_result, header_frame
-from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import majority_sniffer
 from timeliner.parsers.syslog import TAG_WITH_PID, TAG_WITHOUT_PID
@@ -72,8 +71,8 @@ def _alert() -> pl.Expr:
 
 
 def _thunderbird_columns() -> dict[str, pl.Expr]:
-    with_pid = extract_groups(pl.col("tagged"), TAG_WITH_PID)
-    without_pid = extract_groups(pl.col("tagged"), TAG_WITHOUT_PID)
+    with_pid = pl.col("tagged").str.extract_groups(TAG_WITH_PID)
+    without_pid = pl.col("tagged").str.extract_groups(TAG_WITHOUT_PID)
     program = pl.coalesce(
         with_pid.struct.field("program"), without_pid.struct.field("program")
     ).str.strip_chars()
