@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeliner.parsers import cloudwatch_s3, containers, generic, log4j, python_logging, syslog, webserver
-from timeliner.parsers._regex import _top_level_alternation, extract_groups, group_names
+from timeliner.parsers._regex import _spans_repeat, _top_level_alternation, extract_groups, group_names
 
 PATTERNS = {
     "log4j header": log4j.HEADER,
@@ -52,19 +52,21 @@ LINES = [
 ]
 
 
-def _both(pattern: str, lines: list[str | None]) -> tuple[list[dict], list[dict]]:
-    frame = pl.DataFrame({"text": lines}, schema={"text": pl.String})
+def _both(pattern: str, lines: list[str | None], repeat: int = 1) -> tuple[list[dict], list[dict]]:
+    """Ours and polars' groups; ``repeat`` copies of the lines make the spans repeat (the distinct path)."""
+    frame = pl.DataFrame({"text": lines * repeat}, schema={"text": pl.String})
     ours = frame.select(extract_groups(pl.col("text"), pattern).alias("g"))["g"].to_list()
     theirs = frame.select(pl.col("text").str.extract_groups(pattern).alias("g"))["g"].to_list()
     return ours, theirs
 
 
+@pytest.mark.parametrize("repeat", [1, 200], ids=["each-once", "repeated"])
 @pytest.mark.parametrize("name", PATTERNS)
-def test_same_groups_as_polars_on_real_lines(name: str) -> None:
+def test_same_groups_as_polars_on_real_lines(name: str, repeat: int) -> None:
     pattern = PATTERNS[name]
     lines: list[str | None] = [*LINES, None]
     lines += [line + "\nmore" for line in LINES] + [line[:25] for line in LINES]
-    ours, theirs = _both(pattern, lines)
+    ours, theirs = _both(pattern, lines, repeat)
     assert ours == theirs
 
 
@@ -79,6 +81,16 @@ def test_same_groups_as_polars_on_mutated_lines(name: str, line: str, cut: int, 
     mutated = line[:cut] + insert + line[cut:]
     ours, theirs = _both(PATTERNS[name], [mutated])
     assert ours == theirs
+    # Among many copies of real lines, where matched spans are captured once per distinct span.
+    ours, theirs = _both(PATTERNS[name], [mutated, *LINES], repeat=100)
+    assert ours == theirs
+
+
+def test_repeated_spans_take_the_distinct_path_and_unique_ones_do_not() -> None:
+    spring = pl.Series(["INFO 1 --- [main] c.e.App : message %d" % i for i in range(500)])
+    assert _spans_repeat(spring, log4j.SPRING_LAYOUT.removesuffix("(?<msg>.*)$"))
+    stamped = pl.Series(["2024-05-02 10:00:%02d.%03d INFO x" % (i % 60, i) for i in range(500)])
+    assert not _spans_repeat(stamped, log4j.HEADER.removesuffix("(?<rest>.*)$"))
 
 
 def test_matched_flag_marks_rows_that_matched() -> None:

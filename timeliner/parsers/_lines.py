@@ -62,7 +62,7 @@ def with_layout_fields(
     null costs nothing); a field the matching layout lacks, or leaves empty, is null.
     """
     remaining = frame.get_column(column)
-    found = {field: pl.Series(field, [None] * frame.height, dtype=pl.String) for field in fields}
+    found = {field: pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(field) for field in fields}
     for pattern in layouts.values():
         groups = pl.select(_g=extract_groups(pl.lit(remaining), pattern, matched="__hit")).to_series().struct
         hit = groups.field("__hit").fill_null(False)

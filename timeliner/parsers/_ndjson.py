@@ -18,6 +18,7 @@ a crashing program printed between its JSON lines) continues the record above it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -79,7 +80,6 @@ def _decoded(text: pl.Series, raw: Mapping[str, Path]) -> dict[str, pl.Series]:
     JSON reader the last) are read path by path as before.
     """
     tree = _struct_of(list(raw.values()))
-    slow = pl.Series([True] * len(text)) if tree is None else _repeats_a_key(text, raw)
     parts: list[pl.DataFrame] = []
     for start in range(0, len(text), DECODE_BATCH):
         batch = text.slice(start, DECODE_BATCH).to_frame("text")
@@ -87,7 +87,7 @@ def _decoded(text: pl.Series, raw: Mapping[str, Path]) -> dict[str, pl.Series]:
         if fast is None:
             parts.append(batch.select(**{c: json_field([p]) for c, p in raw.items()}))
             continue
-        redo = slow.slice(start, DECODE_BATCH)
+        redo = _may_repeat_a_key(batch.get_column("text"), fast, raw)
         if redo.any():
             exact = batch.select(**{c: pl.when(redo).then(json_field([p])) for c, p in raw.items()})
             fast = fast.select(pl.when(redo).then(exact[c]).otherwise(pl.col(c)).alias(c) for c in raw)
@@ -117,10 +117,22 @@ def _dtype(tree: dict[str, Any]) -> pl.Struct:
     )
 
 
-def _repeats_a_key(text: pl.Series, raw: Mapping[str, Path]) -> pl.Series:
-    keys = {key for path in raw.values() for key in path}
-    repeats = [text.str.count_matches(f'"{key}"', literal=True) > 1 for key in sorted(keys)]
-    return pl.Series([False] * len(text)) if not repeats else pl.Series(pl.select(pl.any_horizontal(repeats)))
+def _may_repeat_a_key(text: pl.Series, decoded: pl.DataFrame, raw: Mapping[str, Path]) -> pl.Series:
+    """Lines that may hold a wanted key twice: more ``"key":`` mentions than wanted keys decoded.
+
+    Every key of a decoded value is mentioned at least once, so a repeated key always shows as a
+    surplus. A surplus that is no repeat (a key nested in another object, a value ``"msg":``
+    inside a string, a key whose value is null) only sends the line to the exact reader.
+    """
+    keys = sorted({key for path in raw.values() for key in path})
+    if not keys:
+        return pl.repeat(False, text.len(), eager=True)
+    mentions = text.str.count_matches('"(?:' + "|".join(map(re.escape, keys)) + r')"\s*:')
+    present = [
+        pl.any_horizontal([pl.col(c).is_not_null() for c, path in raw.items() if key in path]).cast(pl.UInt32)
+        for key in keys
+    ]
+    return mentions > decoded.select(pl.sum_horizontal(present)).to_series()
 
 
 def _decode_batch(batch: pl.DataFrame, tree: pl.Struct, raw: Mapping[str, Path]) -> pl.DataFrame | None:

@@ -50,27 +50,60 @@ def extract_groups(text: pl.Expr, pattern: str, *, matched: str | None = None) -
 def extract_groups_series(text: pl.Series, pattern: str, matched: str | None = None) -> pl.Series:
     """:func:`extract_groups` over one Series (a struct Series of the same length)."""
     tail = _TAIL_GROUP.search(pattern)
-    if tail is None or _top_level_alternation(pattern[: tail.start()]):
-        groups = text.str.extract_groups(f"(?<{_MATCHED}>{pattern})").struct.unnest()
-        hit = groups.get_column(_MATCHED).is_not_null()
-        fields = groups.select(group_names(pattern))
+    if tail is not None and (_top_level_alternation(pattern[: tail.start()]) or not pattern.startswith("^")):
+        tail = None  # the tail would bind to one branch only, or the match need not start the text
+    head = pattern if tail is None else pattern[: tail.start()]
+    names = group_names(head)
+    if _spans_repeat(text, head):
+        span = text.str.extract_all(head).list.first()  # the fast automaton finds the same match
+        groups = _groups_by_distinct_span(span, head, names)
     else:
-        head = pattern[: tail.start()]
-        groups = text.str.extract_groups(f"(?<{_MATCHED}>{head})").struct.unnest()
-        rest = text.str.slice(groups.get_column(_MATCHED).str.len_chars())
-        hit = groups.get_column(_MATCHED).is_not_null()
+        found = text.str.extract_groups(f"(?<{_MATCHED}>{head})").struct.unnest()
+        span, groups = found.get_column(_MATCHED), found.select(names)
+    hit = span.is_not_null()
+    if tail is not None:
+        rest = text.str.slice(span.str.len_chars())
         if not tail.group("dotall"):
             hit = hit & ~rest.str.contains("\n", literal=True)
-        fields = groups.select(
-            *(pl.when(hit).then(pl.col(name)).alias(name) for name in group_names(head)),
+        groups = groups.select(
+            *(pl.when(hit).then(pl.col(name)).alias(name) for name in names),
             pl.when(hit).then(rest).alias(tail.group("name")),
         )
     if matched:
-        fields = fields.with_columns(hit.fill_null(False).alias(matched))
-    out = fields.to_struct(text.name)
+        groups = groups.with_columns(hit.fill_null(False).alias(matched))
+    out = groups.to_struct(text.name)
     if text.null_count():  # polars gives a null struct (not a struct of nulls) for a null text
         out = pl.select(pl.when(pl.lit(text).is_not_null()).then(pl.lit(out))).to_series().alias(text.name)
     return out
+
+
+# Matched spans are captured once per distinct span when a sample shows at most this share distinct
+# (the "LEVEL pid --- [thread] logger :" of a Spring Boot line: a few hundred in a big file).
+DISTINCT_SHARE = 0.25
+_SAMPLE = 2000
+
+
+def _spans_repeat(text: pl.Series, head: str) -> bool:
+    """Whether capturing distinct matched spans pays off (and gives the same groups) for ``head``.
+
+    Captures read from a span alone equal those read in the whole text when nothing in ``head``
+    looks past the span's end: no ``$`` before its end, no word boundary.
+    """
+    if not head.startswith("^") or "$" in head[:-1] or "\\b" in head or "\\B" in head:
+        return False
+    present = text.drop_nulls()
+    if present.len() < 10 * _SAMPLE // 100:
+        return False
+    sample = present.gather_every(max(1, present.len() // _SAMPLE)).str.extract_all(head).list.first().drop_nulls()
+    return sample.len() > 0 and sample.n_unique() <= DISTINCT_SHARE * sample.len()
+
+
+def _groups_by_distinct_span(span: pl.Series, head: str, names: list[str]) -> pl.DataFrame:
+    """The named groups of ``head`` for each span, captured once per distinct span and joined back."""
+    distinct = span.unique().drop_nulls().to_frame("__span")
+    captured = distinct.with_columns(__g=pl.col("__span").str.extract_groups(head)).unnest("__g")
+    joined = span.to_frame("__span").join(captured, on="__span", how="left", maintain_order="left")
+    return joined.select(names)
 
 
 def _top_level_alternation(head: str) -> bool:

@@ -54,10 +54,10 @@ def epoch_or_iso_columns(raw: pl.Expr, epoch_text: str) -> dict[str, pl.Expr]:
     :func:`timeliner.timeparse.iso_columns`.
     """
     epoch = raw.str.contains(epoch_text)
-    iso = timeparse.iso_columns(raw)
+    iso = timeparse.iso_columns(pl.when(~epoch).then(raw))  # each reader sees only its own rows
     return {
         "ts_raw": raw,
-        "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(raw)).otherwise(iso["ts_utc"]),
+        "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(pl.when(epoch).then(raw))).otherwise(iso["ts_utc"]),
         "ts_local": pl.when(~epoch).then(iso["ts_local"]),
         "ts_basis": pl.when(epoch).then(pl.lit("epoch")).otherwise(iso["ts_basis"]),
     }

@@ -88,7 +88,8 @@ def iso_columns(text: pl.Expr) -> dict[str, pl.Expr]:
     utc = iso_to_utc(text)
     return {
         "ts_utc": utc,
-        "ts_local": pl.when(utc.is_null()).then(iso_to_local(text)),
+        # Read as local time only where it is not an instant: a reader over a null costs nothing.
+        "ts_local": iso_to_local(pl.when(utc.is_null()).then(text)),
         "ts_basis": pl.when(utc.is_not_null()).then(pl.lit("offset")),
     }
 
