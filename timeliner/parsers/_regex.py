@@ -94,7 +94,9 @@ def _spans_repeat(text: pl.Series, head: str) -> bool:
     present = text.drop_nulls()
     if present.len() < 10 * _SAMPLE // 100:
         return False
-    sample = present.gather_every(max(1, present.len() // _SAMPLE)).str.extract_all(head).list.first().drop_nulls()
+    sample = (
+        present.gather_every(max(1, present.len() // _SAMPLE)).str.extract_all(head).list.first().drop_nulls()
+    )
     return sample.len() > 0 and sample.n_unique() <= DISTINCT_SHARE * sample.len()
 
 

@@ -57,7 +57,9 @@ def epoch_or_iso_columns(raw: pl.Expr, epoch_text: str) -> dict[str, pl.Expr]:
     iso = timeparse.iso_columns(pl.when(~epoch).then(raw))  # each reader sees only its own rows
     return {
         "ts_raw": raw,
-        "ts_utc": pl.when(epoch).then(timeparse.epoch_to_utc(pl.when(epoch).then(raw))).otherwise(iso["ts_utc"]),
+        "ts_utc": pl.when(epoch)
+        .then(timeparse.epoch_to_utc(pl.when(epoch).then(raw)))
+        .otherwise(iso["ts_utc"]),
         "ts_local": pl.when(~epoch).then(iso["ts_local"]),
         "ts_basis": pl.when(epoch).then(pl.lit("epoch")).otherwise(iso["ts_basis"]),
     }

@@ -92,13 +92,17 @@ def _describe(heads: pl.DataFrame, path: str) -> pl.DataFrame:
         fallback=service_from_path(path),
         fallback_instance=None,
     )
-    return heads.with_columns(describe_message(pl.col("message"))).with_columns(
-        ts_raw="ts",
-        ts_utc=timeparse.iso_to_utc(pl.col("ts")),
-        ts_basis=pl.lit("offset"),
-        **who,
-        **message_columns(),
-    ).drop("_described")
+    return (
+        heads.with_columns(describe_message(pl.col("message")))
+        .with_columns(
+            ts_raw="ts",
+            ts_utc=timeparse.iso_to_utc(pl.col("ts")),
+            ts_basis=pl.lit("offset"),
+            **who,
+            **message_columns(),
+        )
+        .drop("_described")
+    )
 
 
 def _probe_result(frame: pl.DataFrame) -> ParseResult:

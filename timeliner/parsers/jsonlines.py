@@ -27,7 +27,7 @@ import orjson
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import line_frame, text_result
+from timeliner.parsers._lines import line_frame, text_result, with_columns
 from timeliner.parsers._ndjson import Path, assemble_records, read_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
@@ -108,7 +108,8 @@ def _message() -> pl.Expr:
 def parse(source: SourceFile) -> ParseResult:
     frame = line_frame(source)
     frame = read_fields(frame, {**RAW_PATHS, **KEPT_PATHS}, required="_time", texts=("_msg", "_detail"))
-    frame = frame.with_columns(
+    frame = with_columns(
+        frame,
         **epoch_or_iso_columns(pl.col("_time"), _EPOCH_TEXT),
         level_raw=pl.col("_level"),
         message=_message(),

@@ -27,7 +27,13 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, with_layout_fields
+from timeliner.parsers._lines import (
+    LOOKS_LIKE_TIMESTAMP,
+    assembled_result,
+    header_frame,
+    with_columns,
+    with_layout_fields,
+)
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
@@ -105,8 +111,8 @@ def _level_and_message() -> dict[str, pl.Expr]:
 
 def parse(source: SourceFile) -> ParseResult:
     frame = with_layout_fields(header_frame(source, HEADER), "rest", LAYOUTS, _FIELDS)
-    frame = frame.with_columns(
-        **_timestamp_columns(), **_level_and_message(), service=pl.lit(service_from_path(source.path))
+    frame = with_columns(
+        frame, **_timestamp_columns(), **_level_and_message(), service=pl.lit(service_from_path(source.path))
     ).drop("level", "msg")
     return assembled_result(
         source, frame, stamp="ts_raw", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)

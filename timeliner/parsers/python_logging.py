@@ -24,7 +24,13 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import LOOKS_LIKE_TIMESTAMP, assembled_result, header_frame, with_layout_fields
+from timeliner.parsers._lines import (
+    LOOKS_LIKE_TIMESTAMP,
+    assembled_result,
+    header_frame,
+    with_columns,
+    with_layout_fields,
+)
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
@@ -69,7 +75,8 @@ def sniff(head: str) -> float:
 
 def parse(source: SourceFile) -> ParseResult:
     frame = with_layout_fields(header_frame(source, HEADER), "rest", LAYOUTS, _FIELDS)
-    frame = frame.with_columns(
+    frame = with_columns(
+        frame,
         ts_raw=pl.col("ts"),
         **timeparse.iso_columns(pl.col("ts")),
         level_raw=pl.col("level"),

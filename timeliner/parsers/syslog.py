@@ -23,7 +23,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import assemble, line_frame, text_result
+from timeliner.parsers._lines import assemble, line_frame, text_result, with_columns
 from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines, python_regex, share
@@ -79,16 +79,22 @@ def _f(column: str, name: str) -> pl.Expr:
 
 
 def _split(frame: pl.DataFrame) -> pl.DataFrame:
-    """Match every line against the three header shapes once, then its BSD tag against the two tag shapes."""
-    frame = frame.with_columns(
-        _bsd=extract_groups(pl.col("text"), BSD),
-        _iso=extract_groups(pl.col("text"), ISO),
-        _new=extract_groups(pl.col("text"), RFC5424),
-    )
+    """Match every line against the three header shapes, then its BSD tag against the two tag shapes.
+
+    The shapes exclude each other (a month name, a year, or ``<PRI>1`` first), so each is tried
+    only on the lines the shapes before it did not match: a pattern over a null costs nothing.
+    """
+    text = pl.col("text")
+    frame = frame.with_columns(_bsd=extract_groups(text, BSD))
+    frame = frame.with_columns(_iso=extract_groups(pl.when(_f("_bsd", "bsd").is_null()).then(text), ISO))
+    unmatched = _f("_bsd", "bsd").is_null() & _f("_iso", "iso").is_null()
+    frame = frame.with_columns(_new=extract_groups(pl.when(unmatched).then(text), RFC5424))
     frame = frame.with_columns(_tagged=pl.coalesce(_f("_bsd", "tagged"), _f("_iso", "tagged")))
+    frame = frame.with_columns(_pid=extract_groups(pl.col("_tagged"), TAG_WITH_PID))
     return frame.with_columns(
-        _pid=extract_groups(pl.col("_tagged"), TAG_WITH_PID),
-        _nopid=extract_groups(pl.col("_tagged"), TAG_WITHOUT_PID),
+        _nopid=extract_groups(
+            pl.when(_f("_pid", "program").is_null()).then(pl.col("_tagged")), TAG_WITHOUT_PID
+        )
     )
 
 
@@ -137,8 +143,8 @@ def _message() -> pl.Expr:
 
 def parse(source: SourceFile) -> ParseResult:
     frame = _split(line_frame(source))
-    frame = frame.with_columns(
-        **_time_columns(), **_identity_columns(service_from_path(source.path)), message=_message()
+    frame = with_columns(
+        frame, **_time_columns(), **_identity_columns(service_from_path(source.path)), message=_message()
     )
     yearless = bool(frame["_bsd"].struct.field("bsd").is_not_null().any())
     heads, rejects, continuations = assemble(
