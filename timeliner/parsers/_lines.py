@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
-from timeliner.parsers._regex import extract_groups
+from timeliner.parsers._regex import SMALL_ROWS, extract_groups
 from timeliner.parsers._registry import ParseResult, no_rejects
 from timeliner.sources import SourceFile
 
@@ -71,6 +71,8 @@ def with_layout_fields(
     Layouts are tried in order, each only on the rows no earlier layout matched (a regex over a
     null costs nothing); a field the matching layout lacks, or leaves empty, is null.
     """
+    if frame.height < SMALL_ROWS:  # one query instead of a few calls per layout (see _regex.SMALL_ROWS)
+        return _small_layout_fields(frame, column, layouts, fields)
     remaining = frame.get_column(column)
     found = {
         field: pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(field) for field in fields
@@ -83,6 +85,28 @@ def with_layout_fields(
                 found[field] = found[field].fill_null(groups.field(field))
         remaining = remaining.set(hit, None)  # type: ignore[arg-type]
     return frame.with_columns(list(found.values()))
+
+
+def _small_layout_fields(
+    frame: pl.DataFrame, column: str, layouts: dict[str, str], fields: tuple[str, ...]
+) -> pl.DataFrame:
+    """:func:`with_layout_fields` as one query: the same first-matching-layout rule, for small frames."""
+    text = pl.col(column)
+    parsed = [(pattern, text.str.extract_groups(pattern)) for pattern in layouts.values()]
+    taken: pl.Expr = pl.lit(False)
+    chosen: dict[str, list[pl.Expr]] = {field: [] for field in fields}
+    for pattern, groups in parsed:
+        hit = text.str.contains(pattern)
+        first = hit & ~taken
+        for field in fields:
+            if f"<{field}>" in pattern:
+                chosen[field].append(pl.when(first).then(groups.struct.field(field)))
+        taken = taken | hit
+    columns = {
+        field: pl.coalesce(options) if options else pl.lit(None, dtype=pl.String)
+        for field, options in chosen.items()
+    }
+    return frame.lazy().with_columns(**columns).collect()
 
 
 def physical_lines(text: str) -> pl.Series:
