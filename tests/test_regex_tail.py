@@ -94,9 +94,9 @@ def test_same_groups_as_polars_on_mutated_lines(name: str, line: str, cut: int, 
 
 
 def test_repeated_spans_take_the_distinct_path_and_unique_ones_do_not() -> None:
-    spring = pl.Series(["INFO 1 --- [main] c.e.App : message %d" % i for i in range(500)])
+    spring = pl.Series([f"INFO 1 --- [main] c.e.App : message {i}" for i in range(500)])
     assert _spans_repeat(spring, log4j.SPRING_LAYOUT.removesuffix("(?<msg>.*)$"))
-    stamped = pl.Series(["2024-05-02 10:00:%02d.%03d INFO x" % (i % 60, i) for i in range(500)])
+    stamped = pl.Series([f"2024-05-02 10:00:{i % 60:02d}.{i:03d} INFO x" for i in range(500)])
     assert not _spans_repeat(stamped, log4j.HEADER.removesuffix("(?<rest>.*)$"))
 
 
