@@ -101,7 +101,8 @@ def message_columns() -> dict[str, pl.Expr]:
 
 
 def _described(message: pl.Series) -> pl.Series:
-    frame = message.to_frame("_m").with_columns(_lam=pl.struct(**lambda_fields(pl.col("_m")))).unnest("_lam")
+    lam = [field.alias(name) for name, field in lambda_fields(pl.col("_m")).items()]
+    frame = message.to_frame("_m").with_columns(_lam=pl.struct(lam)).unnest("_lam")
     frame = frame.with_columns(_app=app_line(pl.col("message"))).unnest("_app")
     return frame.select(
         pl.struct(

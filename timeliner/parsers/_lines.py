@@ -83,7 +83,7 @@ def with_layout_fields(
         for field in fields:
             if f"<{field}>" in pattern:
                 found[field] = found[field].fill_null(groups.field(field))
-        remaining = remaining.set(hit, None)  # type: ignore[arg-type]
+        remaining = remaining.set(hit, None)
     return frame.with_columns(list(found.values()))
 
 
@@ -110,7 +110,26 @@ def _small_layout_fields(
 
 
 def physical_lines(text: str) -> pl.Series:
-    """The lines of ``text`` as :meth:`SourceFile.lines` numbers them, the CR of CRLF stripped by polars."""
+    """The lines of ``text`` as :meth:`SourceFile.lines` numbers them, the CR of CRLF stripped.
+
+    Split by polars' CSV reader (one column, no quoting, NUL as the never-seen separator), which
+    runs outside the interpreter lock; text holding a NUL (a binary file) is split by Python.
+    """
+    data = text.encode("utf-8")  # sources.decode_bytes never leaves a lone surrogate
+    if b"\x00" in data:
+        return _split_by_python(text)
+    lines = pl.read_csv(
+        data,
+        separator="\x00",
+        quote_char=None,
+        has_header=False,
+        schema={"text": pl.String},
+        comment_prefix=None,
+    ).to_series()
+    return lines.fill_null("")  # the reader gives a blank line as null
+
+
+def _split_by_python(text: str) -> pl.Series:
     parts = text.split("\n")
     if parts[-1] == "":
         parts.pop()

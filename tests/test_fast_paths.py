@@ -1,8 +1,11 @@
-"""``parsers._regex.extract_groups`` must give exactly what polars' ``str.extract_groups`` gives.
+"""The parsers' fast paths must give exactly what the plain polars calls give.
 
-The helper captures only the head of a pattern ending in ``(?<name>.*)$`` and slices the rest of
-the line off instead (a speed-up); these tests run both on the real grammars of the parsers over
-real-looking lines, mutations of them, multi-line text, non-ASCII text and nulls.
+``parsers._regex.extract_groups`` captures only the head of a pattern ending in ``(?<name>.*)$``
+and slices the rest of the line off, and captures repeated header spans once per distinct span;
+these tests run it and polars' ``str.extract_groups`` on the real grammars of the parsers over
+real-looking lines, mutations of them, multi-line text, non-ASCII text and nulls, small inputs
+and big repetitive ones. ``parsers._lines.physical_lines`` splits lines with polars' CSV reader;
+it must split exactly as Python does.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeliner.parsers import cloudwatch_s3, containers, generic, log4j, python_logging, syslog, webserver
+from timeliner.parsers._lines import _split_by_python, physical_lines
 from timeliner.parsers._regex import (
     SMALL_ROWS,
     _spans_repeat,
@@ -113,3 +117,14 @@ def test_pattern_helpers() -> None:
     assert group_names(r"^(?<a>\d)(?:x)(?<b>.*)$") == ["a", "b"]
     assert _top_level_alternation(r"^a|b")
     assert not _top_level_alternation(r"^(?:a|b)[|]\|")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(["a", "é", " ", "\n", "\r", '"', ",", "\t", "#", "\x00"]),
+        max_size=40,
+    )
+)
+def test_lines_split_by_polars_are_the_lines_python_splits(text: str) -> None:
+    assert physical_lines(text).to_list() == _split_by_python(text).to_list()
