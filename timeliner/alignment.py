@@ -57,17 +57,20 @@ def _guessed(report: TimeReport) -> bool:
 def place_yearless_files(events: pl.DataFrame, by_path: dict[str, TimeReport]) -> pl.DataFrame:
     """Move files whose year is a guess by whole years, towards the span of the dated files."""
     guessed = [r for r in by_path.values() if _guessed(r)]
-    dated = events.filter(~pl.col("file").is_in([r.path for r in guessed]) & pl.col("ts").is_not_null())
-    if not guessed or dated.is_empty():
+    if not guessed:
         return events
-    span = _span(dated)
+    # Spans are aggregated by the query engine: no copy of the events just to take a min and a max.
+    span = _span(events, ~pl.col("file").is_in([r.path for r in guessed]))
+    if span is None:
+        return events
     for report in guessed:
-        rows = events.filter(pl.col("file") == report.path)
-        if rows.is_empty():
+        file_span = _span(events, pl.col("file") == report.path)
+        if file_span is None:
             continue
-        years = _best_move(_span(rows), span)
+        years = _best_move(file_span, span)
         if years:
             guess = report.year
+            rows = events.filter(pl.col("file") == report.path)
             events = pl.concat([events.filter(pl.col("file") != report.path), _moved(rows, years, report)])
             report.year_reason = (
                 f"inferred from the other sources of this run (dated events {span[0]:%Y-%m-%d}.."
@@ -76,8 +79,16 @@ def place_yearless_files(events: pl.DataFrame, by_path: dict[str, TimeReport]) -
     return events
 
 
-def _span(rows: pl.DataFrame) -> tuple[datetime, datetime]:
-    return cast(datetime, rows["ts"].min()), cast(datetime, rows["ts"].max())
+def _span(events: pl.DataFrame, rows: pl.Expr) -> tuple[datetime, datetime] | None:
+    """First and last ``ts`` of the rows where ``rows`` holds (None when none has a time)."""
+    low, high = (
+        events.lazy()
+        .filter(rows & pl.col("ts").is_not_null())
+        .select(pl.col("ts").min().alias("low"), pl.col("ts").max().alias("high"))
+        .collect()
+        .row(0)
+    )
+    return None if low is None else (cast(datetime, low), cast(datetime, high))
 
 
 def _best_move(file_span: tuple[datetime, datetime], span: tuple[datetime, datetime]) -> int:

@@ -128,9 +128,11 @@ def _stats(deltas: pl.Expr) -> list[pl.Expr]:
 def _id_pairs(events: pl.DataFrame) -> pl.DataFrame:
     """First sighting of each request id per file, paired with the same id's in a larger file."""
     firsts = (
-        events.filter(pl.col("request_id").is_not_null())
+        events.lazy()  # the query engine reads the four columns used, not a filtered copy of all
+        .filter(pl.col("request_id").is_not_null())
         .group_by("file", "request_id")
         .agg(pl.col("ts").min(), pl.col("line").sort_by("ts").first())
+        .collect()
     )
     sizes = events.group_by("file").len()
     pairs = firsts.join(firsts, on="request_id", suffix="_ref").filter(pl.col("file") != pl.col("file_ref"))
@@ -168,9 +170,10 @@ def _from_shared_ids(events: pl.DataFrame) -> list[SkewEstimate]:
 def _from_receipts(events: pl.DataFrame) -> list[SkewEstimate]:
     if "received_ts" not in events.columns:
         return []
-    lags = events.filter(pl.col("received_ts").is_not_null()).with_columns(
-        lag=pl.col("received_ts") - pl.col("ts")
+    lags = events.select("file", "source", "line", "ts", "received_ts").filter(
+        pl.col("received_ts").is_not_null()
     )
+    lags = lags.with_columns(lag=pl.col("received_ts") - pl.col("ts"))
     seconds = pl.col("lag").dt.total_microseconds() / 1e6
     evidence = pl.format("{}:{} received {} s after its time", "file", "line", seconds).sort_by("lag")
     grouped = lags.group_by("file", "source").agg(
