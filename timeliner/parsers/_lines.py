@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
-from timeliner.parsers._regex import SMALL_ROWS, extract_groups
+from timeliner.parsers._regex import SMALL_ROWS, extract_groups, extract_groups_series
 from timeliner.parsers._registry import ParseResult, no_rejects
 from timeliner.sources import SourceFile
 
@@ -78,7 +78,9 @@ def with_layout_fields(
         field: pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(field) for field in fields
     }
     for pattern in layouts.values():
-        groups = pl.select(_g=extract_groups(pl.lit(remaining), pattern, matched="__hit")).to_series().struct
+        if remaining.null_count() == remaining.len():
+            break  # every line is placed (or is no header): the other layouts have nothing to do
+        groups = extract_groups_series(remaining, pattern, matched="__hit").struct
         hit = groups.field("__hit").fill_null(False)
         for field in fields:
             if f"<{field}>" in pattern:
