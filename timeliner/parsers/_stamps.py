@@ -46,23 +46,32 @@ def local_only_columns(raw: pl.Expr, local: pl.Expr) -> dict[str, pl.Expr]:
     return {"ts_raw": raw, "ts_utc": pl.lit(None, dtype=UTC_US), "ts_local": local}
 
 
-def epoch_or_iso_columns(raw: pl.Expr, epoch_text: str) -> dict[str, pl.Expr]:
-    """The partial-frame time columns of a value that is an epoch number or ISO-like text.
+def with_epoch_or_iso_columns(frame: pl.DataFrame, raw: str, epoch_text: str) -> pl.DataFrame:
+    """``frame`` plus the partial-frame time columns of column ``raw``: an epoch number or ISO-like text.
 
     A value matching ``epoch_text`` (a regex for the numbers the format writes) is read by
-    :func:`timeliner.timeparse.epoch_to_utc` (unit from magnitude); any other by
-    :func:`timeliner.timeparse.iso_columns`.
+    :func:`timeliner.timeparse.epoch_to_utc` (unit from magnitude); any other as
+    :func:`timeliner.timeparse.iso_columns` reads it: ``ts_utc`` where the text has an offset,
+    else ``ts_local``. Worked out in steps, each reader over its own rows only: polars does not
+    share a reading between the branches of a ``when``, so one expression would read each value
+    several times.
     """
-    epoch = raw.str.contains(epoch_text)
-    iso = timeparse.iso_columns(pl.when(~epoch).then(raw))  # each reader sees only its own rows
-    return {
-        "ts_raw": raw,
-        "ts_utc": pl.when(epoch)
-        .then(timeparse.epoch_to_utc(pl.when(epoch).then(raw)))
-        .otherwise(iso["ts_utc"]),
-        "ts_local": pl.when(~epoch).then(iso["ts_local"]),
-        "ts_basis": pl.when(epoch).then(pl.lit("epoch")).otherwise(iso["ts_basis"]),
-    }
+    value = pl.col(raw)
+    frame = frame.with_columns(_epoch=value.str.contains(epoch_text))
+    frame = frame.with_columns(_iso=pl.when(~pl.col("_epoch")).then(value))
+    frame = frame.with_columns(
+        _utc_iso=timeparse.iso_to_utc(pl.col("_iso")),
+        _utc_epoch=timeparse.epoch_to_utc(pl.when(pl.col("_epoch")).then(value)),
+    )
+    return frame.with_columns(
+        ts_raw=value,
+        ts_utc=pl.coalesce("_utc_epoch", "_utc_iso"),
+        ts_local=timeparse.iso_to_local(pl.when(pl.col("_utc_iso").is_null()).then(pl.col("_iso"))),
+        ts_basis=pl.when("_epoch")
+        .then(pl.lit("epoch"))
+        .when(pl.col("_utc_iso").is_not_null())
+        .then(pl.lit("offset")),
+    ).drop("_epoch", "_iso", "_utc_iso", "_utc_epoch")
 
 
 def iso_instant_or_local(ts: pl.Expr) -> dict[str, pl.Expr]:

@@ -31,7 +31,7 @@ from timeliner.parsers._lines import line_frame, text_result, with_columns
 from timeliner.parsers._ndjson import Path, assemble_records, read_fields
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
-from timeliner.parsers._stamps import epoch_or_iso_columns
+from timeliner.parsers._stamps import with_epoch_or_iso_columns
 from timeliner.sources import SourceFile
 
 TIME_KEYS = ("time", "ts", "@timestamp", "timestamp", "@t", "t", "datetime")
@@ -108,9 +108,9 @@ def _message() -> pl.Expr:
 def parse(source: SourceFile) -> ParseResult:
     frame = line_frame(source)
     frame = read_fields(frame, {**RAW_PATHS, **KEPT_PATHS}, required="_time", texts=("_msg", "_detail"))
+    frame = with_epoch_or_iso_columns(frame, "_time", _EPOCH_TEXT)
     frame = with_columns(
         frame,
-        **epoch_or_iso_columns(pl.col("_time"), _EPOCH_TEXT),
         level_raw=pl.col("_level"),
         message=_message(),
         service=pl.coalesce(pl.col("_service"), pl.lit(service_from_path(source.path))),

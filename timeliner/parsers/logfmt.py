@@ -26,7 +26,7 @@ from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.parsers._sniff import head_lines
-from timeliner.parsers._stamps import epoch_or_iso_columns
+from timeliner.parsers._stamps import with_epoch_or_iso_columns
 from timeliner.sources import SourceFile
 
 TIME_KEYS = ("ts", "time", "t", "timestamp")
@@ -75,8 +75,7 @@ def parse(source: SourceFile) -> ParseResult:
         _time=value_of(TIME_KEYS).str.strip_chars_end("`'"),
         _pairs=pl.col("text").str.contains(PAIR_LINE),
     )
-    frame = frame.with_columns(
-        **epoch_or_iso_columns(pl.col("_time"), _EPOCH_TEXT),
+    frame = with_epoch_or_iso_columns(frame, "_time", _EPOCH_TEXT).with_columns(
         level_raw=value_of(("level", "lvl", "severity")),
         message=_message(),
         logger=value_of(("logger", "component")),
