@@ -10,6 +10,15 @@ pattern ends in such a tail group it captures only the head (a short span) and t
 the text after it (``str.slice``). ``.*$`` matches the rest of the text unless a newline is in
 it (``.`` does not match ``\\n`` and ``$`` is the end of the text), so a row whose rest holds a
 newline is no match, as before.
+
+When a sample shows the matched heads repeating (a Spring Boot line's ``INFO 1 --- [main]
+c.e.App :``), the fast automaton finds each row's match (``str.extract_all``) and the groups are
+captured once per distinct match, then joined back. Inputs under :data:`SMALL_ROWS` rows take the
+plain capture: the steps cost more than they save there.
+
+Use it where its struct becomes one column (``with_columns(_h=extract_groups(...)).unnest("_h")``)
+or from :func:`extract_groups_series` directly: it runs as a Python function per batch, and polars
+does not share such a function's result between two expressions that each read a field of it.
 """
 
 from __future__ import annotations
