@@ -109,10 +109,11 @@ def _conform(
     if missing:
         raise SchemaError(f"{what} frame lacks required column(s) {missing}; has {frame.columns}")
     exprs = []
+    present = frame.schema  # built once: a folder of small files pays every call per file
     for name, dtype in schema.items():
-        if name in frame.columns:
+        if name in present:
             col = pl.col(name)
-            exprs.append(col if frame.schema[name] == dtype else col.cast(dtype, strict=False))
+            exprs.append(col if present[name] == dtype else col.cast(dtype, strict=False))
         else:
             exprs.append(pl.lit(None, dtype=dtype).alias(name))
     return frame.select(exprs)
