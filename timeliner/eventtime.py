@@ -107,6 +107,8 @@ def _localize(
 def _report_abbreviations(
     frame: pl.DataFrame, table: dict[str, zones.Abbreviation], report: TimeReport
 ) -> None:
+    if frame["tz_abbrev"].null_count() == frame.height:
+        return  # no abbreviation in the file (nearly always): nothing to count, in no time
     used = frame.filter("_by_abbr")
     report.events_by_abbreviation = used.height
     for name, count in sorted(

@@ -111,12 +111,17 @@ def _small_layout_fields(
     return frame.lazy().with_columns(**columns).collect()
 
 
+SMALL_TEXT = 64 << 10  # characters; below this Python splits lines faster than polars' reader
+
+
 def physical_lines(text: str) -> pl.Series:
     """The lines of ``text`` as :meth:`SourceFile.lines` numbers them, the CR of CRLF stripped.
 
     Split by polars' CSV reader (one column, no quoting, NUL as the never-seen separator), which
     runs outside the interpreter lock; text holding a NUL (a binary file) is split by Python.
     """
+    if len(text) < SMALL_TEXT:
+        return _split_by_python(text)  # the reader's start-up costs more than a small split
     data = text.encode("utf-8")  # sources.decode_bytes never leaves a lone surrogate
     if b"\x00" in data:
         return _split_by_python(text)
@@ -157,6 +162,8 @@ def assemble(
     df = frame.with_columns(_start=is_start.fill_null(False), _broken=broken.fill_null(False))
     df = df.with_columns(_start=pl.col("_start") & ~pl.col("_broken"))
     df = df.with_columns(_event=pl.col("_start").cast(pl.Int64).cum_sum())
+    if df["_start"].all():  # one event per line (most small files, one-line formats): nothing to join
+        return df.drop("_start", "_broken", "_event"), no_rejects(), 0
     blank = pl.col("text").str.strip_chars() == ""
     orphan = (pl.col("_event") == 0) & ~pl.col("_start") & ~blank & ~pl.col("_broken")
     rejects = pl.concat(
