@@ -9,7 +9,7 @@ from _golden import GoldenCase, check_golden, golden_cases
 
 from timeliner.parsers import get_format
 from timeliner.parsers.journald import sniff_export, sniff_json
-from timeliner.sources import SourceFile
+from timeliner.sources import SourceFile, source_from_bytes
 
 
 def _case(fragment: str) -> GoldenCase:
@@ -53,3 +53,11 @@ def test_empty_files() -> None:
     for name in ("journald-json", "journald-export"):
         result = get_format(name).parse(SourceFile(path="x.json", text="", encoding="utf-8"))
         assert (result.units, result.events.height) == (0, 0)
+
+
+def test_a_line_holding_two_json_values_is_one_rejected_line() -> None:
+    # Found by the fuzzer: polars' JSON decode made two rows of this one line.
+    source = source_from_bytes("x.json", b'{\n  "timestamp": null\n},\nnull', None)
+    result = get_format("journald-json").parse(source)
+    assert result.units == result.events.height + result.continuations + result.rejects.height
+    assert result.events.is_empty() and result.rejects.height == 1

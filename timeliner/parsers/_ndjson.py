@@ -141,6 +141,8 @@ def _decode_batch(batch: pl.DataFrame, tree: pl.Struct, raw: Mapping[str, Path])
         decoded = batch.select(pl.when(record).then(pl.col("text")).str.json_decode(tree).alias("_d"))
     except pl.exceptions.PolarsError:
         return None
+    if decoded.height != batch.height:
+        return None  # a line holding two JSON values ("{...}, null") decodes to two rows: read per path
     columns = {}
     for column, path in raw.items():
         field = pl.col("_d")
