@@ -63,17 +63,13 @@ SMALL_ROWS = 5000
 
 def extract_groups_series(text: pl.Series, pattern: str, matched: str | None = None) -> pl.Series:
     """:func:`extract_groups` over one Series (a struct Series of the same length)."""
-    if text.len() < SMALL_ROWS:
-        groups = text.str.extract_groups(f"(?<{_MATCHED}>{pattern})").struct.unnest()
-        hit = groups.get_column(_MATCHED).is_not_null().fill_null(False)
-        fields = groups.select(group_names(pattern))
-        return _null_where_null(text, (fields.with_columns(hit.alias(matched)) if matched else fields))
-    tail = _TAIL_GROUP.search(pattern)
+    small = text.len() < SMALL_ROWS  # small: the plain capture of the whole pattern
+    tail = None if small else _TAIL_GROUP.search(pattern)
     if tail is not None and (_top_level_alternation(pattern[: tail.start()]) or not pattern.startswith("^")):
         tail = None  # the tail would bind to one branch only, or the match need not start the text
     head = pattern if tail is None else pattern[: tail.start()]
     names = group_names(head)
-    if _spans_repeat(text, head):
+    if not small and _spans_repeat(text, head):
         span = text.str.extract_all(head).list.first()  # the fast automaton finds the same match
         groups = _groups_by_distinct_span(span, head, names)
     else:

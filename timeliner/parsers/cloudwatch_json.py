@@ -25,7 +25,7 @@ import polars as pl
 
 from timeliner.parsers._cloudwatch import log_events
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._json_records import read_records, string_frame
+from timeliner.parsers._json_records import REJECT_COLUMNS, RecordSet, read_records, string_frame
 from timeliner.parsers._registry import Format, ParseResult, register
 from timeliner.sources import SourceFile
 
@@ -62,7 +62,7 @@ def parse(source: SourceFile) -> ParseResult:
     """Parse one file of ``filter-log-events`` / ``get-log-events`` output."""
     frame = _read_by_polars(source)
     if frame is not None:
-        units, finish = frame.height, lambda events, bad: ParseResult(events, bad, units=units, unit="record")
+        found = RecordSet(records=[], rejects=pl.DataFrame(schema=REJECT_COLUMNS), units=frame.height)
     else:
         found = read_records(
             source,
@@ -71,14 +71,14 @@ def parse(source: SourceFile) -> ParseResult:
             record_hint=r'"timestamp"\s*:',
             what="log event",
         )
-        frame, finish = string_frame(found.records, _COLUMNS), found.result
+        frame = string_frame(found.records, _COLUMNS)
     in_name = _INSTANCE_IN_NAME.search(source.name)
     events, bad = log_events(
         frame.with_columns(group=pl.lit(None, dtype=pl.String)),
         fallback=service_from_path(source.path),
         fallback_instance=in_name.group(1) if in_name else None,
     )
-    return finish(events, bad)
+    return found.result(events, bad)
 
 
 def _read_by_polars(source: SourceFile) -> pl.DataFrame | None:
@@ -100,12 +100,10 @@ def _read_by_polars(source: SourceFile) -> pl.DataFrame | None:
         return None
     if document.height != 1 or document["events"].null_count():
         return None
-    events = document["events"].explode().rename("_e").to_frame()
-    if document["events"].list.len().item() == 0:
-        events = events.clear()
-    if events["_e"].null_count():
+    items = document["events"].item()  # the page's list of events, as a Series of structs
+    if items.null_count():
         return None  # an item that is not an object: rejected with its kind by read_records
-    frame = events.unnest("_e").rename({v: k for k, v in _COLUMNS.items() if k != v})
+    frame = items.struct.unnest().rename({v: k for k, v in _COLUMNS.items() if k != v})
     numbers_whole = frame.select(
         pl.all_horizontal(
             (pl.col(c).is_null() | pl.col(c).str.contains(_WHOLE_NUMBER)).all()
