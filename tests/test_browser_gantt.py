@@ -106,6 +106,19 @@ def without_scripts(dom: str) -> str:
     return re.sub(r"<script\b[^>]*>.*?</script>", "", dom, flags=re.S | re.I)
 
 
+def inert_hover_labels(visible: str) -> str:
+    """Check ``visible`` (a DOM without scripts) holds no image and no javascript: link; its hover text.
+
+    The hover harness writes every hover label's textContent into <pre id="hovered">, serialized:
+    < > & are entities there, so a payload that stayed text shows escaped.
+    """
+    assert re.search(r"<img\b", visible, flags=re.I) is None
+    assert re.search(r"<a\b[^>]*javascript:", visible, flags=re.I) is None
+    hovered = re.search(r'<pre id="hovered">(.*?)</pre>', visible, flags=re.S)
+    assert hovered is not None, "the hover harness did not run"
+    return hovered.group(1)
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> str:
     directory = tmp_path_factory.mktemp("browser")
@@ -136,11 +149,7 @@ def test_hostile_text_did_not_run(rendered: str) -> None:
 
 def test_hostile_text_made_no_image_or_link_and_shows_as_text(rendered: str) -> None:
     visible = without_scripts(rendered)
-    assert re.search(r"<img\b", visible, flags=re.I) is None
-    assert re.search(r"<a\b[^>]*javascript:", visible, flags=re.I) is None
-    hovered = re.search(r'<pre id="hovered">(.*?)</pre>', visible, flags=re.S)
-    assert hovered is not None, "the hover harness did not run"
-    labels = hovered.group(1)  # textContent, serialized: < > & are entities here
+    labels = inert_hover_labels(visible)
     assert "crash &lt;script&gt;document.title='PWNED'&lt;/script&gt;" in labels
     assert "see &lt;a href=\"javascript:document.title='PWNED'\"&gt;click me&lt;/a&gt;" in labels
     assert "&lt;img src=x onerror=\"document.title='PWNED'\"&gt;" in labels  # service and evidence
