@@ -86,6 +86,24 @@ def timeliner_build(corpus: Path, out: Path | None) -> int:
     return result.loaded.events.height
 
 
+def timeliner_build_streaming(corpus: Path, out: Path | None) -> int:
+    """``timeliner build --streaming``: the same build with events spooled to disk between steps."""
+    from timeliner import engines
+
+    assert out is not None
+    result = engines.build("polars", [str(corpus)], out, _settings(corpus), streaming=True)  # type: ignore[arg-type]
+    return int(sum(result.summary["events_by_service"].values()))
+
+
+def timeliner_build_in_memory(corpus: Path, out: Path | None) -> int:
+    """``timeliner build --in-memory``: every event held in memory, whatever the input's size."""
+    from timeliner import engines
+
+    assert out is not None
+    result = engines.build("polars", [str(corpus)], out, _settings(corpus), streaming=False)  # type: ignore[arg-type]
+    return result.loaded.events.height
+
+
 def timeliner_spark(corpus: Path, out: Path | None) -> int:
     """``timeliner build --engine spark`` on a local[2] session (start-up of the JVM included)."""
     import os
@@ -110,6 +128,8 @@ APPROACHES: dict[str, Callable[[Path, Path | None], int]] = {
     "polars-read-lines": polars_read_lines,
     "timeliner-load": timeliner_load,
     "timeliner-build": timeliner_build,
+    "timeliner-build-streaming": timeliner_build_streaming,
+    "timeliner-build-in-memory": timeliner_build_in_memory,
     "timeliner-spark": timeliner_spark,
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,6 +14,8 @@ LABELS = {
     "lnav": "lnav headless (`lnav -n`, SQL count over all_logs)",
     "timeliner-load": "timeliner `load` (parse, UTC, reconcile, classify)",
     "timeliner-build": "timeliner `build` (load + detect + six output files)",
+    "timeliner-build-streaming": "timeliner `build --streaming` (events spooled to disk between steps)",
+    "timeliner-build-in-memory": "timeliner `build --in-memory`",
     "timeliner-spark": "timeliner `build --engine spark` (local[2], JVM start-up included)",
 }
 
@@ -118,6 +121,7 @@ def write_results(
     machine: str,
     when: datetime,
     repeat: int,
+    big: tuple[dict[str, Any], Sequence[RunLike]] | None = None,
 ) -> None:
     """Write the Markdown report of one benchmark run."""
     megabytes = truth["bytes"] / 1e6
@@ -138,6 +142,39 @@ def write_results(
         "",
         *_targets(results, megabytes),
         *_scaling(scaling),
+        *_big(big),
         "",
     ]
     path.write_text("\n".join(text))
+
+
+STREAMING_LIMIT_MB = 2048
+
+
+def _big(big: tuple[dict[str, Any], Sequence[RunLike]] | None) -> list[str]:
+    """The bigger corpus built in memory and streaming: time and peak memory against the input."""
+    if big is None:
+        return []
+    truth, runs = big
+    megabytes = truth["bytes"] / 1e6
+    out = [
+        "",
+        f"A bigger corpus (`generate.py --scale {truth['scale']:g}`: {truth['lines']:,} lines, {megabytes:,.0f} MB), "
+        "built once each way:",
+        "",
+        "| build | wall s | peak RSS MB | peak / input |",
+        "|---|---:|---:|---:|",
+    ]
+    for r in runs:
+        out.append(
+            f"| {LABELS.get(r.approach, r.approach)} | {r.wall:.1f} | {r.rss_mb:,.0f} | {r.rss_mb / megabytes:.1f}× |"
+        )
+    streaming = next((r for r in runs if r.approach == "timeliner-build-streaming"), None)
+    if streaming:
+        met = streaming.rss_mb < STREAMING_LIMIT_MB
+        out += [
+            "",
+            f"- streaming `build` peak on {megabytes:,.0f} MB of input: **{streaming.rss_mb:,.0f} MB** "
+            f"(target under {STREAMING_LIMIT_MB:,} MB): {_ok(met)}",
+        ]
+    return out

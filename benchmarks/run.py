@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -75,6 +76,7 @@ def commands(corpus: Path, out: Path) -> dict[str, list[str]]:
             "polars-read-lines",
             "timeliner-load",
             "timeliner-build",
+            "timeliner-build-streaming",
             "timeliner-spark",
         )
     }
@@ -117,6 +119,19 @@ def detection_scaling(corpus: Path, out: Path) -> list[dict[str, float]]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def big_builds(corpus: Path, out: Path, env: dict[str, str]) -> tuple[dict[str, Any], list[Run]]:
+    """The bigger corpus's truth, and one in-memory and one streaming build of it."""
+    if not (corpus / ".truth.json").exists():
+        raise SystemExit(f"{corpus}: no corpus there; make one with: python benchmarks/generate.py --scale 8")
+    script = str(HERE / "approaches.py")
+    runs = []
+    for name in ("timeliner-build-in-memory", "timeliner-build-streaming"):
+        print(f"running {name} on {corpus} ...", file=sys.stderr, flush=True)
+        runs.append(measure([PYTHON, script, name, str(corpus), str(out / ("big-" + name))], name, env))
+        print(f"  {runs[-1].wall:.2f} s, {runs[-1].rss_mb:.0f} MB", file=sys.stderr)
+    return json.loads((corpus / ".truth.json").read_text()), runs
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -144,6 +159,11 @@ def main() -> None:
     parser.add_argument("--spark", action="store_true", help="also run --engine spark (local[2])")
     parser.add_argument("--skip", action="append", default=[], help="leave out an approach; repeatable")
     parser.add_argument("--no-scaling", action="store_true", help="skip the detection-scaling measure")
+    parser.add_argument(
+        "--big-corpus",
+        type=Path,
+        help="also build this bigger corpus (generate.py --scale 8) in memory and streaming, once each",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
     if not (args.corpus / ".truth.json").exists():
@@ -162,9 +182,10 @@ def main() -> None:
         scaling = (
             [] if args.no_scaling or "timeliner-build" in skip else detection_scaling(args.corpus, Path(tmp))
         )
+        big = big_builds(args.big_corpus, Path(tmp), env) if args.big_corpus else None
     from report import write_results  # type: ignore[import-not-found]  # benchmarks/report.py
 
-    write_results(args.results, results, scaling, truth, machine(), datetime.now(UTC), args.repeat)
+    write_results(args.results, results, scaling, truth, machine(), datetime.now(UTC), args.repeat, big)
     print(f"wrote {args.results}", file=sys.stderr)
 
 

@@ -1,10 +1,7 @@
 """The Spark engine gives the polars engine's answers: same events, same timeline, same counts.
 
-The inputs hold the traps of a distributed build: a restart storm whose two boots sit in two
-files, a silence that only shows when two files of one stream are put end to end, a local-time
-file across the autumn DST switch (the repeated hour), and a CloudWatch stream exported twice
-(filter-log-events and get-log-events: one copy of each event, one service name). Spark runs in
-``local[2]`` with one session for the module, under a UTC and a non-UTC session zone.
+The inputs hold the traps of a distributed build (``tests/_traps.py``). Spark runs in ``local[2]``
+with one session for the module, under a UTC and a non-UTC session zone.
 """
 
 from __future__ import annotations
@@ -20,13 +17,13 @@ from typing import Any
 
 import polars as pl
 import pytest
+from _traps import write_traps
 
 from timeliner import engines, pipeline
 from timeliner.settings import Settings
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(source_tz=(("*berlin*", "Europe/Berlin"),))
 
 
@@ -55,66 +52,9 @@ def spark() -> Iterator[Any]:
     session.stop()
 
 
-def _stamp(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _jsonl(path: Path, service: str, times: list[datetime], banners: dict[datetime, str]) -> None:
-    records = [
-        {"time": _stamp(t), "level": "info", "service": service, "msg": banners.get(t, f"tick {i}")}
-        for i, t in enumerate(sorted({*times, *banners}))
-    ]
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
-
-
-def _banner(pid: int) -> str:
-    return f"Starting OrderApp v1.4.2 using Java 17.0.9 with PID {pid} (/app/app.jar started by app)"
-
-
-def _cloudwatch(path: Path, stream: str | None, times: list[datetime]) -> None:
-    events = [
-        {
-            **({"logStreamName": stream} if stream else {}),
-            "timestamp": int(t.timestamp() * 1000),
-            "message": f"poll {i}: 0 new files",
-            "ingestionTime": int(t.timestamp() * 1000) + 400,
-            "eventId": str(1000 + i),
-        }
-        for i, t in enumerate(times)
-    ]
-    path.write_text(json.dumps({"events": events}))
-
-
-def _berlin_autumn(path: Path) -> None:
-    # 2025-10-26: Berlin clocks go back from 03:00 CEST to 02:00 CET; 02:00-02:59 is written twice.
-    first = datetime(2025, 10, 26, 0, 0, tzinfo=UTC)  # 02:00 CEST
-    lines = []
-    for minute in range(0, 150, 5):
-        t = first + timedelta(minutes=minute)
-        local = t.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
-        lines.append(f"{local:%Y-%m-%d %H:%M:%S},000 INFO [main] c.e.Clock: minute {minute}")
-    path.write_text("\n".join(lines) + "\n")
-
-
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("traps")
-    ticks = [T0 + timedelta(seconds=20 * i) for i in range(60)]  # 09:00:00 .. 09:19:40
-    # The storm: boot 1 (pid 4711) in part-a, boot 2 (pid 4712) 70 s later in part-b.
-    _jsonl(root / "orders-part-a.jsonl", "orders", ticks[:30], {T0 + timedelta(minutes=5): _banner(4711)})
-    later = {T0 + timedelta(minutes=6, seconds=10): _banner(4712)}
-    _jsonl(root / "orders-part-b.jsonl", "orders", ticks[30:], later)
-    # The gap: payments logs every 20 s from 09:00 to 09:19:40 in one file, from 10:30 in the next.
-    after = [T0 + timedelta(minutes=90, seconds=20 * i) for i in range(60)]
-    _jsonl(root / "payments-1.jsonl", "payments", ticks, {})
-    _jsonl(root / "payments-2.jsonl", "payments", after, {})
-    _berlin_autumn(root / "clock-berlin.log")
-    # One stream exported twice: by filter-log-events (named) and get-log-events (file name only).
-    polls = [T0 + timedelta(minutes=m) for m in range(0, 30, 3)]
-    stream = "sync/runtime/932bb5863180881f7506e90a9c3ebbb0"
-    _cloudwatch(root / "sync.filter-log-events.json", stream, polls)
-    _cloudwatch(root / "sync-runtime.932bb5863180881f7506e90a9c3ebbb0.get-log-events.json", None, polls[:4])
-    return root
+    return write_traps(tmp_path_factory.mktemp("traps"))
 
 
 @pytest.fixture(scope="module")
@@ -204,22 +144,6 @@ def test_stream_exported_twice_is_counted_once(spark_out: Path) -> None:
     events = pl.read_parquet(spark_out / "events.parquet").filter(pl.col("message").str.starts_with("poll "))
     assert events.height == 10
     assert events["service"].unique().to_list() == ["sync/runtime"]
-
-
-@pytest.mark.parametrize("inputs", ["case", "sample_logs"])
-def test_detection_reads_only_the_detection_view(inputs: str, request: pytest.FixtureRequest) -> None:
-    # What the executors hand the detectors (messages only of events with a kind) finds the same rows.
-    pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install 'timeliner[spark]')")
-    from timeliner.engines._partitions import detection_view
-
-    events = pipeline.load([str(request.getfixturevalue(inputs))], SETTINGS).events
-    assert events["kind"].is_not_null().any() and events["kind"].is_null().any()
-    view = detection_view(events).with_columns(ts_raw=pl.lit(None, dtype=pl.String))
-    assert view["message"].is_null().sum() == events["kind"].is_null().sum()
-    assert (
-        pipeline.detect_timeline(view, SETTINGS).to_dicts()
-        == pipeline.detect_timeline(events, SETTINGS).to_dicts()
-    )
 
 
 def test_cli_builds_on_spark_in_the_active_session(

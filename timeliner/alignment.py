@@ -12,6 +12,7 @@ Two decisions need all sources at once:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -30,23 +31,45 @@ def align_sources(events: pl.DataFrame, reports: list[TimeReport], settings: Set
     """Place guessed-year files among dated ones, estimate skews, apply ``auto``; sort by ``ts``."""
     by_path = {r.path: r for r in reports if r.path}
     events = place_yearless_files(events, by_path)
-    estimates = skew.estimate_skews(events)
+    shifts = skew_shifts(events, by_path, settings)
+    if shifts:
+        events = events.with_columns(ts=shifted_ts(shifts))
+    return events.sort(["ts", "file", "line"], maintain_order=True, nulls_last=True)
+
+
+def skew_shifts(
+    events: pl.DataFrame,
+    by_path: dict[str, TimeReport],
+    settings: Settings,
+    sizes: pl.DataFrame | None = None,
+) -> dict[str, timedelta]:
+    """Estimate skews (recorded in each file's report) → the shift ``--skew auto`` gives each file.
+
+    ``events`` may hold only the anchor rows (:func:`timeliner.skew.anchor_rows`) when ``sizes`` gives every file's
+    event count (the streaming build reads only those rows back from disk).
+    """
+    estimates = skew.estimate_skews(events, sizes)
     auto = {
         path: delta
         for path, delta in skew.choose_auto(estimates).items()
         if path in by_path and skew.wants_auto(path, settings.skew)
     }
     for path, delta in auto.items():
-        events = events.with_columns(
-            ts=pl.when(pl.col("file") == path).then(pl.col("ts") + delta).otherwise(pl.col("ts"))
-        )
         by_path[path].skew, by_path[path].skew_delta = skew.signed(delta), delta
         by_path[path].skew_reason = "--skew auto: the consistent estimate(s) below"
     for estimate in estimates:
         estimate.applied = estimate.consistent and estimate.path in auto
         if estimate.path in by_path:
             by_path[estimate.path].skew_estimates.append(estimate.as_dict())
-    return events.sort(["ts", "file", "line"], maintain_order=True, nulls_last=True)
+    return auto
+
+
+def shifted_ts(shifts: dict[str, timedelta]) -> pl.Expr:
+    """``ts`` with each file's ``auto`` skew (``{path: shift}``) added."""
+    ts = pl.col("ts")
+    for path, delta in shifts.items():
+        ts = pl.when(pl.col("file") == path).then(pl.col("ts") + delta).otherwise(ts)
+    return ts
 
 
 def _guessed(report: TimeReport) -> bool:
@@ -56,34 +79,53 @@ def _guessed(report: TimeReport) -> bool:
 
 def place_yearless_files(events: pl.DataFrame, by_path: dict[str, TimeReport]) -> pl.DataFrame:
     """Move files whose year is a guess by whole years, towards the span of the dated files."""
-    guessed = [r for r in by_path.values() if _guessed(r)]
-    if not guessed:
-        return events
-    # Spans are aggregated by the query engine: no copy of the events just to take a min and a max.
-    span = _span(events, ~pl.col("file").is_in([r.path for r in guessed]))
-    if span is None:
-        return events
-    for report in guessed:
-        file_span = _span(events, pl.col("file") == report.path)
-        if file_span is None:
-            continue
-        years = _best_move(file_span, span)
-        if years:
-            guess = report.year
-            rows = events.filter(pl.col("file") == report.path)
-            events = pl.concat([events.filter(pl.col("file") != report.path), _moved(rows, years, report)])
-            report.year_reason = (
-                f"inferred from the other sources of this run (dated events {span[0]:%Y-%m-%d}.."
-                f"{span[1]:%Y-%m-%d}); the file's date alone suggested {guess}"
-            )
+    for path, move in year_moves(events.lazy(), by_path).items():
+        rows = events.filter(pl.col("file") == path)
+        events = pl.concat([events.filter(pl.col("file") != path), move_years(rows, move, by_path[path])])
     return events
 
 
-def _span(events: pl.DataFrame, rows: pl.Expr) -> tuple[datetime, datetime] | None:
+@dataclass(frozen=True)
+class YearMove:
+    """Whole years a guessed-year file is moved by, and the span of the dated events that decided it."""
+
+    years: int
+    dated: tuple[datetime, datetime]
+
+
+def year_moves(events: pl.LazyFrame, by_path: dict[str, TimeReport]) -> dict[str, YearMove]:
+    """Which guessed-year files to move, and by how much (read from ``events`` as aggregates only)."""
+    guessed = [r for r in by_path.values() if _guessed(r)]
+    if not guessed:
+        return {}
+    # Spans are aggregated by the query engine: no copy of the events just to take a min and a max.
+    span = _span(events, ~pl.col("file").is_in([r.path for r in guessed]))
+    if span is None:
+        return {}
+    moves = {}
+    for report in guessed:
+        file_span = _span(events, pl.col("file") == report.path)
+        years = 0 if file_span is None else _best_move(file_span, span)
+        if years:
+            moves[report.path] = YearMove(years, span)
+    return moves
+
+
+def move_years(rows: pl.DataFrame, move: YearMove, report: TimeReport) -> pl.DataFrame:
+    """Every event of one guessed-year file, moved; the report says why."""
+    guess = report.year
+    moved = _moved(rows, move.years, report)
+    report.year_reason = (
+        f"inferred from the other sources of this run (dated events {move.dated[0]:%Y-%m-%d}.."
+        f"{move.dated[1]:%Y-%m-%d}); the file's date alone suggested {guess}"
+    )
+    return moved
+
+
+def _span(events: pl.LazyFrame, rows: pl.Expr) -> tuple[datetime, datetime] | None:
     """First and last ``ts`` of the rows where ``rows`` holds (None when none has a time)."""
     low, high = (
-        events.lazy()
-        .filter(rows & pl.col("ts").is_not_null())
+        events.filter(rows & pl.col("ts").is_not_null())
         .select(pl.col("ts").min().alias("low"), pl.col("ts").max().alias("high"))
         .collect()
         .row(0)

@@ -85,6 +85,14 @@ def build(
         bool, typer.Option(help="Write CSV cells starting with = + - @ as they are (default: prefix ').")
     ] = False,
     engine: Annotated[str, typer.Option(help="polars (one machine) or spark.")] = "polars",
+    streaming: Annotated[
+        bool | None,
+        typer.Option(
+            "--streaming/--in-memory",
+            help="polars engine: spool events to disk (bounded memory) or keep them in memory. "
+            "Default: streaming above 1 GiB of input.",
+        ),
+    ] = None,
     spark_remote: Annotated[
         str | None, typer.Option(help="Spark Connect URL (sc://host:15002) for --engine spark.")
     ] = None,
@@ -100,13 +108,15 @@ def build(
         restart_window=restart_window, restart_min=restart_min, rules=rules, strict=strict, format=format or [],
         skew=skew or [], abbrev=abbrev or [], annotations=annotations, alias=alias or [], detect=detect or [],
         redact=redact or redact_ips, engine=engine, spark_remote=spark_remote,
-        redact_ips=redact_ips, raw_formulas=raw_formulas,
+        redact_ips=redact_ips, raw_formulas=raw_formulas, streaming=streaming,
     )  # fmt: skip
 
     def run() -> None:
         settings, paths = _settings_from_options(opts)
         try:
-            result = engines.build(opts.engine, paths, out, settings, spark_remote=opts.spark_remote)
+            result = engines.build(
+                opts.engine, paths, out, settings, spark_remote=opts.spark_remote, streaming=opts.streaming
+            )
         except StrictRejectsError as exc:  # outputs were written: say what they hold, then fail
             if isinstance(exc.result, BuildResult):
                 print_build_report(exc.result, quiet=quiet)
@@ -140,6 +150,7 @@ class BuildOptions:
     spark_remote: str | None = None
     redact_ips: bool = False
     raw_formulas: bool = False
+    streaming: bool | None = None  # None: chosen by input size
 
 
 def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
@@ -151,6 +162,11 @@ def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
     check_engine(opts.engine)
     if opts.spark_remote and opts.engine != "spark":
         raise UsageError("--spark-remote needs --engine spark")
+    if opts.streaming is not None and opts.engine != "polars":
+        flag = "--streaming" if opts.streaming else "--in-memory"
+        raise UsageError(f"{flag} is a mode of --engine polars; --engine {opts.engine} chooses its own")
+    if opts.redact and opts.streaming:
+        raise UsageError("--redact is not available with --streaming yet; build with --in-memory")
     if opts.redact and opts.engine != "polars":
         raise UsageError(f"--redact is not available with --engine {opts.engine} yet; use --engine polars")
     paths = opts.inputs

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
@@ -26,6 +26,11 @@ from timeliner.redact import RedactionReport, redact_event_content, redact_summa
 from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
 from timeliner.settings import Settings
 from timeliner.sources import SourceFile, expand_inputs
+
+if TYPE_CHECKING:
+    from timeliner.detectors import DetectConfig
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 # Files are parsed on this many threads: polars releases the GIL inside its kernels, so two files
 # are parsed at once on two cores. Results are gathered in input order, whatever finishes first.
@@ -120,11 +125,49 @@ def classify_events(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
 
 def detect_timeline(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     """Run the detectors over classified events."""
-    from timeliner.detectors import DetectConfig, detect
+    from timeliner.detectors import detect
+
+    return detect(events, detect_config(settings))
+
+
+def detect_config(settings: Settings) -> DetectConfig:
+    """The detection settings of a run: ``--detect`` pairs, the restart window and minimum."""
+    from timeliner.detectors import DetectConfig
 
     options: dict[str, object] = dict(settings.detect)
     options.update(restart_window=settings.restart_window, restart_min=settings.restart_min)
-    return detect(events, DetectConfig.from_options(**options))
+    return DetectConfig.from_options(**options)
+
+
+# What detection reads of an event; engines that hold events out of memory read only these back.
+DETECTION_COLUMNS = ("ts", "source", "service", "level", "kind", "rule", "file", "line", "pid", "message")
+
+
+def detection_view(events: FrameT) -> FrameT:
+    """The columns detection reads; messages kept only where a detector quotes them (events with a kind).
+
+    The message is otherwise only the last tie-breaker of the event order (after ts, file, line),
+    and two events sharing ts, file and line are the same line read twice: dropping it changes
+    nothing. ``ts_raw`` is required by the events schema but never read by a detector.
+    """
+    kept = pl.when(pl.col("kind").is_not_null()).then(pl.col("message"))
+    return events.select(
+        *[c for c in DETECTION_COLUMNS if c != "message"],
+        kept.alias("message"),
+        pl.lit(None, dtype=pl.String).alias("ts_raw"),
+    )
+
+
+def merge_service_rows(rows: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """Timeline rows detected service by service → one timeline: incidents across services, annotations."""
+    from timeliner.detectors.incidents import with_incidents
+
+    timeline = conform_timeline(
+        with_incidents(rows.drop("incident", strict=False), detect_config(settings).incident_window)
+    )
+    if settings.annotations:
+        timeline = add_annotations(timeline, settings.annotations)
+    return timeline
 
 
 def load_file(
@@ -229,24 +272,12 @@ class BuildResult:
 
 def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> BuildResult:
     """Run the whole pipeline and write the contract's six files into ``out``."""
-    from timeliner.render import (
-        gantt,
-        write_events_parquet,
-        write_gantt_html,
-        write_rejects_csv,
-        write_timeline_csv,
-        write_timeline_markdown,
-    )
-    from timeliner.summary import make_summary, write_summary
+    from timeliner.render import write_events_parquet
 
     out_dir = _ensure_out(out)  # fail before the work, not after it
     loaded = load(inputs, settings)
     if loaded.events.is_empty():
-        raise NoEventsError(
-            "no event could be parsed from the input; see the lines above for each file, "
-            "or pass --format GLOB=NAME (see: timeliner formats)",
-            problems=loaded.problems,
-        )
+        raise no_events_error(loaded.problems)
     events = loaded.events
     redaction = RedactionReport(ips=settings.redact_ips) if settings.redact else None
     if redaction is not None:  # messages first, so that the timeline quotes them masked
@@ -258,10 +289,36 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
         loaded, timeline = _masked_tables(loaded, events, timeline, redaction)
         events = loaded.events
     write_events_parquet(events, out_dir / "events.parquet")
-    write_rejects_csv(loaded.rejects, out_dir / "rejects.csv", raw_formulas=settings.raw_formulas)
-    write_timeline_csv(timeline, out_dir / "timeline.csv", raw_formulas=settings.raw_formulas)
+    return write_outputs(loaded, timeline, out_dir, settings, redaction=redaction)
+
+
+def write_outputs(
+    loaded: LoadResult,
+    timeline: pl.DataFrame,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    redaction: RedactionReport | None = None,
+) -> BuildResult:
+    """The five outputs besides events.parquet (every engine writes that one its own way).
+
+    ``loaded.events`` needs only the columns the chart and summary.json read (ts, service, source,
+    level). With ``--strict``, fails after writing when lines were rejected or files not fully read.
+    """
+    from timeliner.render import (
+        gantt,
+        write_gantt_html,
+        write_rejects_csv,
+        write_timeline_csv,
+        write_timeline_markdown,
+    )
+    from timeliner.summary import make_summary, write_summary
+
+    raw = settings.raw_formulas
+    write_rejects_csv(loaded.rejects, out_dir / "rejects.csv", raw_formulas=raw)
+    write_timeline_csv(timeline, out_dir / "timeline.csv", raw_formulas=raw)
     write_timeline_markdown(timeline, out_dir / "timeline.md", tz=settings.report_tz)
-    write_gantt_html(gantt(timeline, events, tz=settings.report_tz), out_dir / "gantt.html")
+    write_gantt_html(gantt(timeline, loaded.events, tz=settings.report_tz), out_dir / "gantt.html")
     summary = make_summary(loaded, timeline, settings)
     if redaction is not None:
         summary = redact_summary(summary, redaction)
@@ -270,6 +327,15 @@ def build(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> 
     if settings.strict and (loaded.rejects.height or loaded.problems):
         raise StrictRejectsError(_strict_message(loaded, out_dir), result)
     return result
+
+
+def no_events_error(problems: list[str]) -> NoEventsError:
+    """What a build says when nothing in its input could be read as an event."""
+    return NoEventsError(
+        "no event could be parsed from the input; see the lines above for each file, "
+        "or pass --format GLOB=NAME (see: timeliner formats)",
+        problems=problems,
+    )
 
 
 def _strict_message(loaded: LoadResult, out_dir: Path) -> str:

@@ -13,6 +13,11 @@ one service over two lanes. Three steps, all vectorized:
 3. Events that are the same record exported twice — same instant, same message, same second
    clock (CloudWatch ``ingestionTime``), same service — are kept once; the drop is counted per
    file and reported, never silent.
+
+The work is split in two so that events need not all be in memory at once (the streaming build):
+:func:`plan_reconcile` reads a lazy frame of every event (aggregates and the few rows that can be
+copies) and decides; :func:`apply_reconcile` applies the decisions to any slice of the events
+(all of them, or one file's). :func:`reconcile` is the two in a row.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ import polars as pl
 
 from timeliner.parsers._identity import service_from_path
 
+# The keys that make two events one record exported twice (see _duplicate_rows).
+_COPY_KEYS = ["ts", "message", "received_ts", "service"]
+ROW = "_row"  # an event's position in its file's events, as load_file returned them
+
 
 @dataclass
 class ReconcileReport:
@@ -34,63 +43,122 @@ class ReconcileReport:
     duplicates_by_file: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class ReconcilePlan:
+    """What :func:`apply_reconcile` does to events: rename services, drop the copies."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    file_services: dict[str, str] = field(default_factory=dict)  # file → the service its name gives
+    proper: dict[str, str] = field(default_factory=dict)  # instance → its properly named service
+    drop: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"file": pl.String, ROW: pl.Int64})
+    )
+
+    def service(self) -> pl.Expr:
+        """The reconciled ``service`` column: aliases first, then the name by instance."""
+        service = pl.col("service")
+        if self.aliases:
+            service = service.replace(self.aliases)
+        if not self.proper:
+            return service
+        from_file = service == pl.col("file").replace_strict(self.file_services, default=None)
+        proper = pl.col("instance").replace_strict(self.proper, default=None, return_dtype=pl.String)
+        return pl.when(from_file & proper.is_not_null()).then(proper).otherwise(service)
+
+
 def reconcile(
     events: pl.DataFrame, aliases: tuple[tuple[str, str], ...] = ()
 ) -> tuple[pl.DataFrame, ReconcileReport]:
     """Apply aliases, name services by instance, and drop cross-file duplicates (see module doc)."""
-    report = ReconcileReport()
     if events.is_empty():
-        return events, report
+        return events, ReconcileReport()
+    numbered = events.with_columns(pl.int_range(pl.len()).over("file").alias(ROW))
+    plan, report = plan_reconcile(numbered.lazy(), aliases)
+    return apply_reconcile(numbered, plan).drop(ROW), report
+
+
+def plan_reconcile(
+    events: pl.LazyFrame, aliases: tuple[tuple[str, str], ...] = ()
+) -> tuple[ReconcilePlan, ReconcileReport]:
+    """Decide the renames and the copies to drop, reading ``events`` (with a ``_row`` column) lazily."""
+    report = ReconcileReport()
+    plan = ReconcilePlan(aliases=dict(aliases))
     if aliases:
-        mapping = dict(aliases)
-        report.aliased = int(events["service"].is_in(list(mapping)).sum())
-        events = events.with_columns(pl.col("service").replace(mapping))
-    events = _name_services_by_instance(events, report)
-    return _drop_duplicates(events, report), report
+        report.aliased = events.select(pl.col("service").is_in(list(plan.aliases)).sum()).collect().item()
+    aliased = events.with_columns(service=plan.service())
+    _name_services_by_instance(aliased, plan, report)
+    plan.drop = _duplicate_rows(events.with_columns(service=plan.service()), report)
+    return plan, report
 
 
-def _name_services_by_instance(events: pl.DataFrame, report: ReconcileReport) -> pl.DataFrame:
-    files = events["file"].unique().to_list()
-    file_service = {f: service_from_path(f) for f in files}
-    named = events.with_columns(
-        _from_file=pl.col("service") == pl.col("file").replace_strict(file_service, return_dtype=pl.String)
+def apply_reconcile(events: pl.DataFrame, plan: ReconcilePlan) -> pl.DataFrame:
+    """``events`` (any slice, with a ``_row`` column) with services renamed and copies dropped."""
+    renamed = events.with_columns(service=plan.service())
+    if plan.drop.is_empty():
+        return renamed
+    return renamed.join(plan.drop, on=["file", ROW], how="anti", maintain_order="left")
+
+
+def _name_services_by_instance(events: pl.LazyFrame, plan: ReconcilePlan, report: ReconcileReport) -> None:
+    files = events.select(pl.col("file").unique()).collect()["file"].to_list()
+    plan.file_services = {f: service_from_path(f) for f in files}
+    from_file = pl.col("service") == pl.col("file").replace_strict(plan.file_services, return_dtype=pl.String)
+    # Per (instance, service): how many events, and how many of them named after their file only.
+    counts = (
+        events.filter(pl.col("instance").is_not_null())
+        .group_by("instance", "service")
+        .agg(pl.len().alias("n"), from_file.sum().alias("from_file"))
+        .collect()
     )
-    # Per instance: the service named by a source that did not fall back to its file name.
+    # Per instance: the service named most often by sources that did not fall back to a file name.
     proper = (
-        named.filter(pl.col("instance").is_not_null() & ~pl.col("_from_file"))
+        counts.with_columns(proper_n=pl.col("n") - pl.col("from_file"))
+        .filter(pl.col("proper_n") > 0)
+        .filter(pl.col("proper_n") == pl.col("proper_n").max().over("instance"))
         .group_by("instance")
-        .agg(pl.col("service").mode().sort().first().alias("_proper"))
+        .agg(pl.col("service").min().alias("proper"))
     )
-    if proper.is_empty():
-        return events
-    named = named.join(proper, on="instance", how="left")
-    renamed = named.filter(
-        pl.col("_from_file") & pl.col("_proper").is_not_null() & (pl.col("service") != pl.col("_proper"))
+    plan.proper = dict(proper.iter_rows())
+    moved = counts.with_columns(new=pl.col("instance").replace_strict(plan.proper, default=None))
+    moved = moved.filter(
+        (pl.col("from_file") > 0) & pl.col("new").is_not_null() & (pl.col("service") != pl.col("new"))
     )
-    for (old, new), n in Counter(zip(renamed["service"], renamed["_proper"], strict=True)).items():
+    renamed: Counter[tuple[str, str]] = Counter()
+    for old, new, n in moved.select("service", "new", "from_file").iter_rows():
+        renamed[(old, new)] += n
+    for (old, new), n in renamed.items():
         report.renamed_by_instance[f"{old} → {new}"] = n
-    fixed = (
-        pl.when(pl.col("_from_file") & pl.col("_proper").is_not_null())
-        .then(pl.col("_proper"))
-        .otherwise(pl.col("service"))
-    )
-    return named.with_columns(service=fixed).drop("_from_file", "_proper")
 
 
-def _drop_duplicates(events: pl.DataFrame, report: ReconcileReport) -> pl.DataFrame:
+def _duplicate_rows(events: pl.LazyFrame, report: ReconcileReport) -> pl.DataFrame:
+    """(file, _row) of every copy to drop; the copy kept is the one in the broadest export."""
     # Only records with a second clock are compared: two different log lines can share an
     # instant and a text, but not also the moment the log service ingested them.
-    keys = ["ts", "message", "received_ts", "service"]
-    # The broadest export (most events: the whole group, not one stream) keeps its copy.
-    candidates = (
-        events.with_row_index("_row")
-        .with_columns(_size=pl.len().over("file"))
-        .filter(pl.col("received_ts").is_not_null())
+    candidates = events.filter(pl.col("received_ts").is_not_null())
+    # Messages are compared by hash first, so that only suspects' texts are ever held in memory;
+    # the suspects are then compared exactly.
+    others = [k for k in _COPY_KEYS if k != "message"]
+    suspects = (
+        candidates.select("file", ROW, *others, pl.col("message").hash().alias("_hash"))
+        .filter(pl.struct(*others, "_hash").is_duplicated())
+        .select("file", ROW)
+        .collect()
     )
-    dupes = candidates.filter(pl.struct(keys).is_duplicated())
-    if dupes.is_empty():
-        return events
-    dupes = dupes.sort(["_size", "file", "line"], descending=[True, False, False])
-    drop = dupes.filter(~pl.struct(keys).is_first_distinct())
-    report.duplicates_by_file = {str(f): int(n) for f, n in drop.group_by("file").len().iter_rows()}
-    return events.with_row_index("_row").filter(~pl.col("_row").is_in(drop["_row"].implode())).drop("_row")
+    if suspects.is_empty():
+        return suspects
+    dupes = (
+        candidates.join(suspects.lazy(), on=["file", ROW], how="semi")
+        .select("file", "line", ROW, *_COPY_KEYS)
+        .collect()
+    )
+    dupes = dupes.filter(pl.struct(_COPY_KEYS).is_duplicated())
+    sizes = events.group_by("file").agg(pl.len().alias("_size")).collect()
+    # The broadest export (most events: the whole group, not one stream) keeps its copy.
+    dupes = dupes.join(sizes, on="file").sort(
+        ["_size", "file", "line", ROW], descending=[True, False, False, False]
+    )
+    drop = dupes.filter(~pl.struct(_COPY_KEYS).is_first_distinct())
+    report.duplicates_by_file = {
+        str(f): int(n) for f, n in drop.group_by("file", maintain_order=True).len().iter_rows()
+    }
+    return drop.select("file", ROW)

@@ -110,9 +110,24 @@ class SkewEstimate:
         return out
 
 
-def estimate_skews(events: pl.DataFrame) -> list[SkewEstimate]:
-    """Every estimate the events' anchors support (shared request ids, receipt clocks)."""
-    return [*_from_shared_ids(events), *_from_receipts(events)]
+# The only rows and columns the estimates read: events with a request id or a receipt time.
+ANCHOR_COLUMNS = ("file", "source", "line", "ts", "request_id", "received_ts")
+
+
+def anchor_rows() -> pl.Expr:
+    """The rows an estimate can use (the rest of the events only count towards file sizes)."""
+    return pl.col("request_id").is_not_null() | pl.col("received_ts").is_not_null()
+
+
+def estimate_skews(events: pl.DataFrame, sizes: pl.DataFrame | None = None) -> list[SkewEstimate]:
+    """Every estimate the events' anchors support (shared request ids, receipt clocks).
+
+    ``sizes`` (``file``, ``len``: events per file) is needed when ``events`` holds only the
+    anchor rows; by default the files' sizes are counted in ``events``.
+    """
+    if sizes is None and "request_id" in events.columns:
+        sizes = events.group_by("file").len()
+    return [*_from_shared_ids(events, sizes), *_from_receipts(events)]
 
 
 def _stats(deltas: pl.Expr) -> list[pl.Expr]:
@@ -125,7 +140,7 @@ def _stats(deltas: pl.Expr) -> list[pl.Expr]:
     ]
 
 
-def _id_pairs(events: pl.DataFrame) -> pl.DataFrame:
+def _id_pairs(events: pl.DataFrame, sizes: pl.DataFrame) -> pl.DataFrame:
     """First sighting of each request id per file, paired with the same id's in a larger file."""
     firsts = (
         events.lazy()  # the query engine reads the four columns used, not a filtered copy of all
@@ -134,7 +149,6 @@ def _id_pairs(events: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("ts").min(), pl.col("line").sort_by("ts").first())
         .collect()
     )
-    sizes = events.group_by("file").len()
     pairs = firsts.join(firsts, on="request_id", suffix="_ref").filter(pl.col("file") != pl.col("file_ref"))
     # Correct the smaller file towards the larger one (the better-attested clock); ties by name.
     pairs = pairs.join(sizes, on="file").join(sizes, left_on="file_ref", right_on="file", suffix="_ref")
@@ -144,14 +158,14 @@ def _id_pairs(events: pl.DataFrame) -> pl.DataFrame:
     return pairs.filter(smaller).with_columns(delta=pl.col("ts_ref") - pl.col("ts")).sort("request_id")
 
 
-def _from_shared_ids(events: pl.DataFrame) -> list[SkewEstimate]:
-    if "request_id" not in events.columns:
+def _from_shared_ids(events: pl.DataFrame, sizes: pl.DataFrame | None) -> list[SkewEstimate]:
+    if "request_id" not in events.columns or sizes is None:
         return []
     evidence = pl.format(
         "request id {}: {}:{} vs {}:{}", "request_id", "file", "line", "file_ref", "line_ref"
     )
     grouped = (
-        _id_pairs(events)
+        _id_pairs(events, sizes)
         .group_by("file", "file_ref")
         .agg(*_stats(pl.col("delta")), evidence.head(_EVIDENCE_SHOWN).alias("evidence"))
     )

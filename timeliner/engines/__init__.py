@@ -1,6 +1,9 @@
 """Engines: where a build runs. The parsing and detection code is the same in every engine.
 
 * ``polars`` (default) — one machine: files parsed on a thread pool, polars using every core.
+  Inputs bigger than :data:`~timeliner.engines.streaming.STREAM_ABOVE_BYTES` are built in
+  streaming mode (events spooled to disk, :mod:`timeliner.engines.streaming`); ``--streaming``
+  and ``--in-memory`` choose the mode by hand.
 * ``spark`` — a Spark cluster (optional extra ``timeliner[spark]``, pyspark ≥ 4): the same parsers,
   normalizer, classifier and detectors run on the executors through Arrow, see
   :mod:`timeliner.engines.spark`.
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 
 ENGINES = ("polars", "spark")
 
-__all__ = ["ENGINES", "build", "check_engine"]
+__all__ = ["ENGINES", "build", "check_engine", "wants_streaming"]
 
 
 def check_engine(name: str) -> None:
@@ -47,13 +50,34 @@ def build(
     settings: Settings,
     *,
     spark_remote: str | None = None,
+    streaming: bool | None = None,
 ) -> BuildResult:
-    """Run the whole build on ``engine``; both engines write the same six files into ``out``."""
+    """Run the whole build on ``engine``; both engines write the same six files into ``out``.
+
+    ``streaming`` (polars engine only): True spools events to disk, False keeps them in memory,
+    None decides by the size of the inputs (see :func:`wants_streaming`).
+    """
     check_engine(engine)
     if engine == "spark":
         from timeliner.engines.spark import build_on_spark
 
         return build_on_spark(inputs, out, settings, remote=spark_remote)
+    if wants_streaming(inputs, settings, streaming):
+        from timeliner.engines.streaming import build_streaming
+
+        return build_streaming(inputs, out, settings)
     from timeliner import pipeline
 
     return pipeline.build(inputs, out, settings)
+
+
+def wants_streaming(inputs: Sequence[str | Path], settings: Settings, streaming: bool | None) -> bool:
+    """The mode asked for; without one, streaming for inputs over STREAM_ABOVE_BYTES (not with --redact)."""
+    if streaming is not None:
+        if streaming and settings.redact:
+            raise UsageError("--redact is not available with --streaming yet; build with --in-memory")
+        return streaming
+    from timeliner.engines.streaming import STREAM_ABOVE_BYTES, input_bytes
+    from timeliner.sources import expand_inputs
+
+    return not settings.redact and input_bytes(expand_inputs(inputs)[0]) > STREAM_ABOVE_BYTES

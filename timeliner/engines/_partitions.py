@@ -36,8 +36,6 @@ FILES_SCHEMA = pa.schema(
 )
 _EXTRA = {"part": pl.String(), "order": pl.Int64(), "reason": pl.String(), "text": pl.String()}
 LOADED_SCHEMA: dict[str, pl.DataType] = {**_EXTRA, **EVENT_SCHEMA, "report": pl.Binary()}
-# What detection reads of an event (see detect_service); the rest stays in events.parquet only.
-DETECTION_COLUMNS = ("ts", "source", "service", "level", "kind", "rule", "file", "line", "pid", "message")
 ROW_SCHEMA: dict[str, pl.DataType] = {k: v for k, v in TIMELINE_SCHEMA.items() if k != "incident"}
 
 
@@ -109,18 +107,8 @@ def classify_partition(batches: Iterator[pa.RecordBatch], settings: Settings) ->
         yield from to_batches(classify_events(from_arrow(batch), settings), EVENT_SCHEMA)
 
 
-def detection_view(events: pl.DataFrame) -> pl.DataFrame:
-    """The columns detection reads; messages kept only where a detector quotes them (events with a kind).
-
-    The message is otherwise only the last tie-breaker of the event order (after ts, file, line),
-    and two events sharing ts, file and line are the same line read twice: dropping it changes nothing.
-    """
-    kept = pl.when(pl.col("kind").is_not_null()).then(pl.col("message"))
-    return events.select(*[c for c in DETECTION_COLUMNS if c != "message"], kept.alias("message"))
-
-
 def detect_service(table: pa.Table, settings: Settings) -> pa.Table:
-    """Every event of one service (detection_view columns) → its timeline rows, without incidents."""
+    """Every event of one service (``pipeline.detection_view`` columns) → its timeline rows, without incidents."""
     from timeliner.pipeline import detect_timeline
 
     events = from_arrow(table).with_columns(ts_raw=pl.lit(None, dtype=pl.String))  # required, never read

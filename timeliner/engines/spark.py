@@ -42,16 +42,18 @@ import polars as pl
 from timeliner.engines import _partitions as parts
 from timeliner.engines._align import align_on_spark
 from timeliner.engines._reconcile import reconcile_on_spark
-from timeliner.errors import NoEventsError, NoInputError, StrictRejectsError, UsageError
+from timeliner.errors import NoInputError, UsageError
 from timeliner.pipeline import (
+    DETECTION_COLUMNS,
     BuildResult,
     FileReport,
     LoadResult,
     _ensure_out,
-    _strict_message,
-    add_annotations,
+    merge_service_rows,
+    no_events_error,
+    write_outputs,
 )
-from timeliner.schema import EVENT_SCHEMA, REJECT_SCHEMA, conform_timeline
+from timeliner.schema import EVENT_SCHEMA, REJECT_SCHEMA
 from timeliner.settings import Settings
 from timeliner.sources import CONFIG_FILE_NAMES, expand_inputs
 
@@ -183,23 +185,19 @@ def _finish(loaded: Any, out_dir: Path, work: Path, settings: Settings) -> Build
     try:
         chart, sampled = _chart_events(events)
         if chart.is_empty():
-            raise NoEventsError(
-                "no event could be parsed from the input; see the lines above for each file, "
-                "or pass --format GLOB=NAME (see: timeliner formats)",
-                problems=problems,
-            )
+            raise no_events_error(problems)
         timeline = _detect(events, settings)
         _write_events(events, out_dir / "events.parquet", work)
     finally:
         events.unpersist()
     result = LoadResult(
         events=chart,
-        rejects=rejects.sort(["file", "line"]),
+        rejects=rejects.sort(["file", "line"]).cast(REJECT_SCHEMA),  # type: ignore[arg-type]
         files=reports,
         problems=problems + notes + ([sampled] if sampled else []),
         reconciled=reconciled,
     )
-    return _write_outputs(result, timeline, out_dir, settings)
+    return write_outputs(result, timeline, out_dir, settings)
 
 
 def _prepared_events(
@@ -231,20 +229,13 @@ def _detect(events: Any, settings: Settings) -> pl.DataFrame:
     """Detectors per service on the executors; incidents across services on the driver."""
     from pyspark.sql import functions as F
 
-    from timeliner.detectors.config import DetectConfig
-    from timeliner.detectors.incidents import with_incidents
-
     view = events.select(
-        *[c for c in parts.DETECTION_COLUMNS if c != "message"],
+        *[c for c in DETECTION_COLUMNS if c != "message"],
         F.when(F.col("kind").isNotNull(), F.col("message")).alias("message"),
     )
     detect = parts.service_detector(settings)
     rows = _to_polars(view.groupBy("service").applyInArrow(detect, parts.spark_ddl(parts.ROW_SCHEMA)))
-    window = DetectConfig().incident_window
-    timeline = conform_timeline(with_incidents(rows, window))
-    if settings.annotations:
-        timeline = add_annotations(timeline, settings.annotations)
-    return timeline
+    return merge_service_rows(rows, settings)
 
 
 def _chart_events(events: Any) -> tuple[pl.DataFrame, str | None]:
@@ -273,29 +264,3 @@ def _write_events(events: Any, path: Path, work: Path) -> None:
     ordered = pl.scan_parquet(files).select(pl.col(name).cast(dtype) for name, dtype in EVENT_SCHEMA.items())
     write_atomically(path, lambda tmp: ordered.sink_parquet(tmp, maintain_order=True))
     shutil.rmtree(parts_dir, ignore_errors=True)
-
-
-def _write_outputs(
-    loaded: LoadResult, timeline: pl.DataFrame, out_dir: Path, settings: Settings
-) -> BuildResult:
-    """The five small outputs, by the same writers as the polars engine."""
-    from timeliner.render import (
-        gantt,
-        write_gantt_html,
-        write_rejects_csv,
-        write_timeline_csv,
-        write_timeline_markdown,
-    )
-    from timeliner.summary import make_summary, write_summary
-
-    raw = settings.raw_formulas
-    write_rejects_csv(loaded.rejects.cast(REJECT_SCHEMA), out_dir / "rejects.csv", raw_formulas=raw)  # type: ignore[arg-type]
-    write_timeline_csv(timeline, out_dir / "timeline.csv", raw_formulas=raw)
-    write_timeline_markdown(timeline, out_dir / "timeline.md", tz=settings.report_tz)
-    write_gantt_html(gantt(timeline, loaded.events, tz=settings.report_tz), out_dir / "gantt.html")
-    summary = make_summary(loaded, timeline, settings)
-    write_summary(summary, out_dir / "summary.json")
-    result = BuildResult(loaded=loaded, timeline=timeline, summary=summary, out=out_dir)
-    if settings.strict and (loaded.rejects.height or loaded.problems):
-        raise StrictRejectsError(_strict_message(loaded, out_dir), result)
-    return result

@@ -259,4 +259,5 @@ def log_coverage(events: pl.DataFrame, *, axis_tz: str) -> pl.DataFrame:
                 last.dt.strftime(AXIS_CLOCK),
             ).alias("hover"),
         )
+        .sort("lane")  # the same chart file from the same input, run after run
     )

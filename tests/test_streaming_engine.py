@@ -1,0 +1,228 @@
+"""Streaming mode (events spooled to disk) writes the in-memory build's six files, byte for byte.
+
+The inputs hold the traps of a build that does not see every event at once (``tests/_traps.py``)
+plus the cross-source decisions that read events back from disk: a yearless syslog whose year
+only the file's date suggests (moved among the dated sources), a CloudWatch export whose receipts
+precede its events (``--skew auto`` shifts it), an alias, and rejected lines. The spool's limits
+are shrunk so that files span several parts, events.parquet is sorted in several slices of time
+and services are detected in several batches.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from _traps import T0, cloudwatch, write_traps
+from typer.testing import CliRunner
+
+from timeliner import engines, pipeline
+from timeliner.cli import app
+from timeliner.engines import _spool, streaming
+from timeliner.errors import NoEventsError, StrictRejectsError, UsageError
+from timeliner.settings import Settings
+
+SETTINGS = Settings(
+    source_tz=(("*berlin*", "Europe/Berlin"),),
+    skew=(("*", "auto"),),
+    aliases=(("payments", "payment-service"),),
+)
+OUTPUTS = ("timeline.csv", "timeline.md", "rejects.csv", "summary.json")
+_PLOTLY_DIV_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_traps(tmp_path_factory.mktemp("streaming-traps"))
+    # Yearless syslog whose file date says 2027: the dated sources (March 2026) move it back a year.
+    syslog = root / "edge-syslog"
+    syslog.write_text(
+        "".join(f"Mar  2 09:{m:02d}:00 edge01 proxy[311]: upstream ok ({m})\n" for m in range(0, 30, 2))
+    )
+    dated = datetime(2027, 3, 5, 12, 0).timestamp()
+    os.utime(syslog, (dated, dated))
+    # A host whose clock runs 3 s ahead: CloudWatch received every event before it "happened".
+    polls = [T0 + timedelta(minutes=m, seconds=7) for m in range(0, 20, 2)]
+    cloudwatch(root / "billing.filter-log-events.json", "billing/runtime/77aa", polls, received_after_ms=-3000)
+    # Rejected lines, in two files.
+    (root / "payments-1.jsonl").open("a").write('{"time": "not a time", "msg": "x"}\n')
+    (root / "orders-part-a.jsonl").open("a").write("{broken\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def in_memory(case: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("in-memory")
+    engines.build("polars", [str(case)], out, SETTINGS, streaming=False)
+    return out
+
+
+@pytest.fixture
+def tiny_limits(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Shrink every bound of the spool, and count how often each was crossed."""
+    crossed = {"parts": 0, "slices": 0, "batches": 0}
+    monkeypatch.setattr(_spool, "PART_ROWS", 7)
+    monkeypatch.setattr(_spool, "SORT_SLICE_BYTES", 4_000)
+    monkeypatch.setattr(streaming, "DETECT_BATCH_ROWS", 40)
+    monkeypatch.setattr(streaming, "BIG_FILE_BYTES", 1_000)
+    write_part, write_parquet = _spool.Spool._write_part, pl.DataFrame.write_parquet
+    detect = streaming.detect_timeline
+
+    def counted_part(self: _spool.Spool, order: int, number: int, events: pl.DataFrame) -> object:
+        crossed["parts"] += number > 0
+        return write_part(self, order, number, events)
+
+    def counted_write(frame: pl.DataFrame, target: object, *args: object, **kwargs: object) -> None:
+        crossed["slices"] += Path(str(target)).parent.name == "sorted"
+        write_parquet(frame, target, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_detect(events: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+        crossed["batches"] += 1
+        return detect(events, settings)
+
+    monkeypatch.setattr(_spool.Spool, "_write_part", counted_part)
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", counted_write)
+    monkeypatch.setattr(streaming, "detect_timeline", counted_detect)
+    return crossed
+
+
+def assert_same_outputs(mine: Path, theirs: Path) -> None:
+    for name in OUTPUTS:
+        assert (mine / name).read_bytes() == (theirs / name).read_bytes(), name
+    gantt = [_PLOTLY_DIV_ID.sub("ID", (out / "gantt.html").read_text()) for out in (mine, theirs)]
+    assert gantt[0] == gantt[1], "gantt.html differs beyond plotly's random element id"
+    events = [pl.read_parquet(out / "events.parquet") for out in (mine, theirs)]
+    assert events[0].schema == events[1].schema
+    assert events[0].to_dicts() == events[1].to_dicts()  # same rows in the same order
+
+
+def test_streaming_writes_the_in_memory_outputs(
+    case: Path, in_memory: Path, tmp_path: Path, tiny_limits: dict[str, int]
+) -> None:
+    engines.build("polars", [str(case)], tmp_path, SETTINGS, streaming=True)
+    assert_same_outputs(tmp_path, in_memory)
+    assert all(tiny_limits[bound] > 1 for bound in ("parts", "slices", "batches")), tiny_limits
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "the spool was left behind"
+
+
+def test_the_traps_were_sprung(in_memory: Path) -> None:
+    # Without these, the comparison above would not exercise the steps that read events back.
+    summary = json.loads((in_memory / "summary.json").read_text())
+    files = {Path(f["path"]).name: f for f in summary["files"]}
+    assert files["edge-syslog"]["time"]["year"] == 2026, files["edge-syslog"]["time"]
+    # Its clock runs 3 s ahead: what --skew auto adds is -3 s.
+    assert files["billing.filter-log-events.json"]["time"]["skew"] == "-3 s"
+    assert summary["reconciled"]["aliased_events"] > 0
+    assert summary["reconciled"]["duplicate_events_dropped"] == 4
+    assert summary["totals"]["rejected"] == 2
+
+
+def test_sample_logs_build_the_same_either_way(tmp_path: Path) -> None:
+    settings = Settings()
+    engines.build("polars", ["sample_logs"], tmp_path / "memory", settings, streaming=False)
+    engines.build("polars", ["sample_logs"], tmp_path / "streaming", settings, streaming=True)
+    assert_same_outputs(tmp_path / "streaming", tmp_path / "memory")
+
+
+def test_sorted_write_orders_like_the_in_memory_sort(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ties on ts across files go by file then line; ties on (ts, file, line) keep input order;
+    # events without a time come last.
+    monkeypatch.setattr(_spool, "PART_ROWS", 3)
+    monkeypatch.setattr(_spool, "SORT_SLICE_BYTES", 50)
+    t = datetime(2026, 1, 1, 0, 0, 0)
+    rows = [
+        ("b.log", 1, t, "b1"),
+        ("b.log", 2, None, "b2"),
+        ("b.log", 3, t + timedelta(seconds=2), "b3"),
+        ("b.log", 3, t + timedelta(seconds=2), "b3 again"),
+        ("a.log", 9, t, "a9"),
+        ("a.log", 1, t + timedelta(seconds=1), "a1"),
+        ("a.log", 2, None, "a2"),
+        ("a.log", 3, t + timedelta(seconds=1), "a3"),
+    ]
+    frame = pl.DataFrame(rows, schema=["file", "line", "ts", "message"], orient="row").with_columns(
+        pl.col("ts").dt.replace_time_zone("UTC")
+    )
+    spool = _spool.Spool(tmp_path)
+    for order, file in enumerate(["b.log", "a.log"]):
+        spool.write(order, frame.filter(pl.col("file") == file))
+    spool.write_sorted(tmp_path / "events.parquet", tmp_path)
+    expected = frame.sort(["ts", "file", "line"], maintain_order=True, nulls_last=True)
+    assert pl.read_parquet(tmp_path / "events.parquet")["message"].to_list() == expected["message"].to_list()
+
+
+def test_a_build_without_events_fails_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("nothing that looks like a log\n")
+    messages = []
+    for streaming_mode in (False, True):
+        with pytest.raises(NoEventsError) as raised:
+            engines.build("polars", [str(tmp_path / "in")], tmp_path / "out", Settings(), streaming=streaming_mode)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1]
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".streaming")]
+
+
+def test_strict_fails_after_writing_in_streaming_mode(case: Path, tmp_path: Path) -> None:
+    strict = Settings(**{**SETTINGS.__dict__, "strict": True})
+    with pytest.raises(StrictRejectsError, match="2 input line"):
+        engines.build("polars", [str(case)], tmp_path, strict, streaming=True)
+    assert (tmp_path / "rejects.csv").read_text().count("\n") == 3  # header and two rejects
+
+
+def test_streaming_is_chosen_by_input_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"x" * 1000)
+    packed = tmp_path / "app.log.gz"
+    packed.write_bytes(gzip.compress(b"y" * 100_000))
+    assert streaming.input_bytes([str(log), str(tmp_path / "missing.log")]) == 1000
+    # A compressed file counts ten times its size: logs compress about tenfold.
+    assert streaming.input_bytes([str(packed)]) == 10 * packed.stat().st_size
+    monkeypatch.setattr(streaming, "STREAM_ABOVE_BYTES", 1_000 + 5 * packed.stat().st_size)
+    assert not engines.wants_streaming([str(log)], Settings(), None)
+    assert engines.wants_streaming([str(tmp_path)], Settings(), None)
+    assert not engines.wants_streaming([str(tmp_path)], Settings(redact=True), None)  # memory only
+    assert not engines.wants_streaming([str(tmp_path)], Settings(), False)
+    assert engines.wants_streaming([str(log)], Settings(), True)
+    with pytest.raises(UsageError, match="--redact is not available with --streaming"):
+        engines.wants_streaming([str(log)], Settings(redact=True), True)
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (["--streaming", "--engine", "spark"], "--streaming is a mode of --engine polars"),
+        (["--in-memory", "--engine", "spark"], "--in-memory is a mode of --engine polars"),
+        (["--streaming", "--redact"], "--redact is not available with --streaming yet"),
+    ],
+)
+def test_cli_refuses_streaming_where_it_does_not_apply(options: list[str], error: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", "sample_logs", "--out", str(tmp_path), *options])
+    assert result.exit_code == 2
+    assert f"Error: {error}" in result.output
+
+
+def test_cli_streaming_build(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", "sample_logs", "--streaming", "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert pl.read_parquet(tmp_path / "events.parquet").height == pipeline.load(["sample_logs"], Settings()).events.height
+
+
+@pytest.mark.parametrize("inputs", ["case", "sample_logs"])
+def test_detection_reads_only_the_detection_view(inputs: str, request: pytest.FixtureRequest) -> None:
+    # What the streaming build (and Spark's executors) hand the detectors finds the same rows.
+    folder = request.getfixturevalue(inputs) if inputs == "case" else "sample_logs"
+    events = pipeline.load([str(folder)], SETTINGS).events
+    assert events["kind"].is_not_null().any() and events["kind"].is_null().any()
+    view = pipeline.detection_view(events)
+    assert view["message"].is_null().sum() == events["kind"].is_null().sum()
+    assert (
+        pipeline.detect_timeline(view, SETTINGS).to_dicts()
+        == pipeline.detect_timeline(events, SETTINGS).to_dicts()
+    )
