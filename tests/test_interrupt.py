@@ -57,14 +57,14 @@ def out_with_an_earlier_build(tmp_path: Path) -> Path:
     return out
 
 
-def command(log: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "timeliner", "build", str(log), "--out", str(out), "--quiet"]
+def command(log: Path, out: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "timeliner", "build", str(log), "--out", str(out), "--quiet", *options]
 
 
-def start(log: Path, out: Path) -> subprocess.Popen[str]:
+def start(log: Path, out: Path, *options: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TIMELINER_DEBUG": ""}  # the user's view: no traceback switch
     return subprocess.Popen(
-        command(log, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        command(log, out, *options), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
 
 
@@ -152,6 +152,27 @@ def test_kill_while_writing_leaves_whole_files_and_the_next_run_sweeps_up(
     )
     assert rerun.returncode == 0, rerun.stderr
     assert temporaries(out) == []
+
+
+def test_a_killed_streaming_build_leaves_its_spool_to_the_next_run(
+    big_log: Path, out_with_an_earlier_build: Path, tmp_path: Path
+) -> None:
+    out = out_with_an_earlier_build
+    process = start(big_log, out, "--streaming")
+
+    def spooled() -> bool:  # events of the input are on disk
+        return any(p.name.startswith(".streaming-") and any(p.iterdir()) for p in out.iterdir())
+
+    wait_until(spooled, process)
+    process.kill()
+    process.communicate(timeout=60)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".streaming-")], "nothing left to sweep up"
+    assert_every_output_whole(out)
+    rerun = subprocess.run(
+        command(tmp_path / "earlier.log", out), capture_output=True, text=True, timeout=120
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_ctrl_c_during_many_files_is_prompt(tmp_path: Path) -> None:

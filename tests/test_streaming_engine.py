@@ -49,7 +49,9 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.utime(syslog, (dated, dated))
     # A host whose clock runs 3 s ahead: CloudWatch received every event before it "happened".
     polls = [T0 + timedelta(minutes=m, seconds=7) for m in range(0, 20, 2)]
-    cloudwatch(root / "billing.filter-log-events.json", "billing/runtime/77aa", polls, received_after_ms=-3000)
+    cloudwatch(
+        root / "billing.filter-log-events.json", "billing/runtime/77aa", polls, received_after_ms=-3000
+    )
     # Rejected lines, in two files.
     (root / "payments-1.jsonl").open("a").write('{"time": "not a time", "msg": "x"}\n')
     (root / "orders-part-a.jsonl").open("a").write("{broken\n")
@@ -163,7 +165,9 @@ def test_a_build_without_events_fails_the_same_way(tmp_path: Path) -> None:
     messages = []
     for streaming_mode in (False, True):
         with pytest.raises(NoEventsError) as raised:
-            engines.build("polars", [str(tmp_path / "in")], tmp_path / "out", Settings(), streaming=streaming_mode)
+            engines.build(
+                "polars", [str(tmp_path / "in")], tmp_path / "out", Settings(), streaming=streaming_mode
+            )
         messages.append(str(raised.value))
     assert messages[0] == messages[1]
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".streaming")]
@@ -202,7 +206,9 @@ def test_streaming_is_chosen_by_input_size(tmp_path: Path, monkeypatch: pytest.M
         (["--streaming", "--redact"], "--redact is not available with --streaming yet"),
     ],
 )
-def test_cli_refuses_streaming_where_it_does_not_apply(options: list[str], error: str, tmp_path: Path) -> None:
+def test_cli_refuses_streaming_where_it_does_not_apply(
+    options: list[str], error: str, tmp_path: Path
+) -> None:
     result = CliRunner().invoke(app, ["build", "sample_logs", "--out", str(tmp_path), *options])
     assert result.exit_code == 2
     assert f"Error: {error}" in result.output
@@ -211,7 +217,25 @@ def test_cli_refuses_streaming_where_it_does_not_apply(options: list[str], error
 def test_cli_streaming_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["build", "sample_logs", "--streaming", "--out", str(tmp_path), "-q"])
     assert result.exit_code == 0, result.output
-    assert pl.read_parquet(tmp_path / "events.parquet").height == pipeline.load(["sample_logs"], Settings()).events.height
+    assert (
+        pl.read_parquet(tmp_path / "events.parquet").height
+        == pipeline.load(["sample_logs"], Settings()).events.height
+    )
+
+
+def test_cli_says_when_it_chose_streaming(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, "STREAM_ABOVE_BYTES", 0)
+    chosen = []
+    monkeypatch.setattr(streaming, "build_streaming", lambda *args: chosen.append(args) or _fail())
+    result = CliRunner().invoke(app, ["build", "sample_logs", "--out", str(tmp_path)])
+    assert "note: input over 1 GiB: building in streaming mode" in result.output
+    assert len(chosen) == 1
+    quiet = CliRunner().invoke(app, ["build", "sample_logs", "--out", str(tmp_path), "-q"])
+    assert "streaming mode" not in quiet.output
+
+
+def _fail() -> None:
+    raise NoEventsError("stopped here by the test", problems=[])
 
 
 @pytest.mark.parametrize("inputs", ["case", "sample_logs"])

@@ -113,9 +113,18 @@ def build(
 
     def run() -> None:
         settings, paths = _settings_from_options(opts)
+        streaming = opts.streaming
+        if opts.engine == "polars" and streaming is None:
+            streaming = engines.wants_streaming(paths, settings, None)
+            if streaming and not quiet:
+                typer.echo(
+                    "note: input over 1 GiB: building in streaming mode (events kept on disk between "
+                    "steps); pass --in-memory to hold them in memory instead",
+                    err=True,
+                )
         try:
             result = engines.build(
-                opts.engine, paths, out, settings, spark_remote=opts.spark_remote, streaming=opts.streaming
+                opts.engine, paths, out, settings, spark_remote=opts.spark_remote, streaming=streaming
             )
         except StrictRejectsError as exc:  # outputs were written: say what they hold, then fail
             if isinstance(exc.result, BuildResult):

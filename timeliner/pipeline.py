@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -83,11 +84,7 @@ class LoadResult:
 
 def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
     """Read every input file into canonical events, sorted by ``ts``, with a report per file."""
-    paths, _configs = expand_inputs(inputs)
-    if not paths:
-        raise NoInputError(
-            "no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders"
-        )
+    paths = input_files(inputs)
     frames: list[pl.DataFrame] = []
     reject_frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
@@ -113,6 +110,20 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
         files=reports,
         problems=problems,
         reconciled=reconciled,
+    )
+
+
+def input_files(inputs: Sequence[str | Path]) -> list[str]:
+    """The log files of ``inputs`` (folders walked); none at all is an error that says what to pass."""
+    paths, _configs = expand_inputs(inputs)
+    if not paths:
+        raise no_input_error(inputs)
+    return paths
+
+
+def no_input_error(inputs: Sequence[str | Path]) -> NoInputError:
+    return NoInputError(
+        "no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders"
     )
 
 
@@ -372,13 +383,18 @@ def _ensure_out(out: str | Path) -> Path:
 
 
 # A killed run cannot clean up after itself: the hidden temporaries it was writing (render._files names
-# them ".<output>.<12 hex digits>.tmp") are removed by the next run into the same folder.
+# them ".<output>.<12 hex digits>.tmp") and the folders where the streaming and Spark builds keep
+# events between steps (tempfile names them ".streaming-<8 characters>", ".spark-<8 characters>")
+# are removed by the next run into the same folder.
 _STALE_TEMPORARY = re.compile(
     r"^\.(events\.parquet|rejects\.csv|timeline\.csv|timeline\.md|gantt\.html|summary\.json)\.[0-9a-f]{12}\.tmp$"
 )
+_STALE_WORK_FOLDER = re.compile(r"^\.(streaming|spark)-[a-z0-9_]{8}$")
 
 
 def _remove_stale_temporaries(path: Path) -> None:
     for entry in path.iterdir():
         if _STALE_TEMPORARY.match(entry.name):
             entry.unlink(missing_ok=True)
+        elif _STALE_WORK_FOLDER.match(entry.name) and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)

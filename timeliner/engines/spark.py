@@ -42,7 +42,7 @@ import polars as pl
 from timeliner.engines import _partitions as parts
 from timeliner.engines._align import align_on_spark
 from timeliner.engines._reconcile import reconcile_on_spark
-from timeliner.errors import NoInputError, UsageError
+from timeliner.errors import UsageError
 from timeliner.pipeline import (
     DETECTION_COLUMNS,
     BuildResult,
@@ -51,6 +51,7 @@ from timeliner.pipeline import (
     _ensure_out,
     merge_service_rows,
     no_events_error,
+    no_input_error,
     write_outputs,
 )
 from timeliner.schema import EVENT_SCHEMA, REJECT_SCHEMA
@@ -127,9 +128,7 @@ def _load(spark: Any, inputs: Sequence[str | Path], settings: Settings) -> Any:
     files = _input_files(spark, inputs)
     count = files.count()
     if count == 0:
-        raise NoInputError(
-            "no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders"
-        )
+        raise no_input_error(inputs)
     load = partial(parts.load_partition, settings=settings)
     return files.repartition(count).mapInArrow(load, parts.spark_ddl(parts.LOADED_SCHEMA))
 

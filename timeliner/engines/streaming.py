@@ -41,7 +41,6 @@ import polars as pl
 
 from timeliner import alignment, progress, skew
 from timeliner.engines._spool import Spool
-from timeliner.errors import NoInputError
 from timeliner.pipeline import (
     FILE_THREADS,
     BuildResult,
@@ -51,6 +50,7 @@ from timeliner.pipeline import (
     classify_events,
     detect_timeline,
     detection_view,
+    input_files,
     load_file,
     merge_service_rows,
     no_events_error,
@@ -59,7 +59,6 @@ from timeliner.pipeline import (
 from timeliner.reconcile import ROW, ReconcilePlan, apply_reconcile, plan_reconcile
 from timeliner.schema import REJECT_SCHEMA, conform_events
 from timeliner.settings import Settings
-from timeliner.sources import expand_inputs
 
 # Inputs bigger than this (compressed files counted at COMPRESSED_GROWTH times their size) are built
 # in streaming mode unless --in-memory says otherwise: an in-memory build peaks at several times
@@ -91,11 +90,7 @@ def build_streaming(inputs: Sequence[str | Path], out: str | Path, settings: Set
     from timeliner.render._files import write_atomically
 
     out_dir = _ensure_out(out)
-    paths, _configs = expand_inputs(inputs)
-    if not paths:
-        raise NoInputError(
-            "no input files found in " + ", ".join(map(str, inputs)) + "; pass log files or folders"
-        )
+    paths = input_files(inputs)
     with tempfile.TemporaryDirectory(prefix=".streaming-", dir=out_dir) as work:
         spool = Spool(Path(work))
         reports, rejects = _load(spool, paths, settings)
