@@ -43,7 +43,8 @@ def resolve_times(
 ) -> tuple[pl.DataFrame, TimeReport]:
     """``partial`` (a parser's frame) with ``ts`` and ``ts_basis`` set, in file order, and its report."""
     report = TimeReport(path=path)
-    frame = partial.sort("line", maintain_order=True)
+    # Parsers give rows in line order nearly always; sorting anyway would copy every column.
+    frame = partial if partial["line"].is_sorted() else partial.sort("line", maintain_order=True)
     if yearless:
         frame = _assign_years(frame, settings, path, _mtime(path, mtime), report)
     table = zones.abbreviation_table(settings.abbrevs)
