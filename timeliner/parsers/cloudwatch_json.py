@@ -19,6 +19,7 @@ file); a damaged record in an otherwise good export is rejected and the others a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
@@ -94,16 +95,13 @@ def _read_by_polars(source: SourceFile) -> pl.DataFrame | None:
     text = source.text.lstrip()
     if not text.startswith("{") or '"events"' not in text[:4096]:
         return None
-    try:
-        document = pl.read_json(text.encode("utf-8"), schema={"events": pl.List(_EVENT)})
-    except (pl.exceptions.PolarsError, ValueError):
-        return None
-    if document.height != 1 or document["events"].null_count():
-        return None
-    items = document["events"].item()  # the page's list of events, as a Series of structs
-    if items.null_count():
-        return None  # an item that is not an object: rejected with its kind by read_records
-    frame = items.struct.unnest().rename({v: k for k, v in _COLUMNS.items() if k != v})
+    lists = []
+    for page in _pages_of(text):
+        items = _decoded_events(page)
+        if items is None:
+            return None
+        lists.append(items)
+    frame = pl.concat(lists).struct.unnest().rename({v: k for k, v in _COLUMNS.items() if k != v})
     numbers_whole = frame.select(
         pl.all_horizontal(
             (pl.col(c).is_null() | pl.col(c).str.contains(_WHOLE_NUMBER)).all()
@@ -113,6 +111,51 @@ def _read_by_polars(source: SourceFile) -> pl.DataFrame | None:
     if not numbers_whole:
         return None
     return frame.with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
+
+
+# polars decodes a JSON document whole, at about 5.5 times its size: a page bigger than this is
+# decoded a stretch of its events list at a time.
+PIECE_CHARS = 32 * 2**20
+_LIST_HEAD = re.compile(r'\{\s*"events"\s*:\s*\[\s*')
+# Where the CLI's events list ends: the next key of its page. Records are flat (no list inside), so
+# in valid JSON the first match is the end of the events list (a quote before the key cannot close a
+# string: a key cannot follow a closing quote).
+_LIST_END = re.compile(r'\]\s*,\s*"(?:searchedLogStreams|nextToken|nextForwardToken|nextBackwardToken)"\s*:')
+# Between two records: one ends, the next begins with a key; the same reasoning holds.
+_BETWEEN_RECORDS = re.compile(r'\}\s*,\s*(?=\{\s*"[A-Za-z]+"\s*:)')
+
+
+def _pages_of(text: str) -> Iterator[str]:
+    """``text`` itself, or for a big page its events list in stretches, each wrapped as a page.
+
+    Every stretch decodes exactly when the whole page does, to the same records in the same order:
+    joined back with commas, the stretches are the page again (the last one keeps the page's tail).
+    A page without the CLI's tail (a list saved on its own) is decoded whole.
+    """
+    head = _LIST_HEAD.match(text)
+    end = _LIST_END.search(text) if head and len(text) > PIECE_CHARS else None
+    if head is None or end is None:
+        yield text
+        return
+    start = head.end()
+    while (between := _BETWEEN_RECORDS.search(text, start + PIECE_CHARS, end.start())) is not None:
+        yield '{"events": [' + text[start : between.start() + 1] + "]}"
+        start = between.end()
+    yield '{"events": [' + text[start:]
+
+
+def _decoded_events(page: str) -> pl.Series | None:
+    """The page's list of events as a Series of structs; None when polars cannot read it as the exact reader would."""
+    try:
+        document = pl.read_json(page.encode("utf-8"), schema={"events": pl.List(_EVENT)})
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if document.height != 1 or document["events"].null_count():
+        return None
+    items = document["events"].item()
+    if items.null_count():
+        return None  # an item that is not an object: rejected with its kind by read_records
+    return items
 
 
 FORMAT = register(
