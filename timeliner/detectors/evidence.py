@@ -35,12 +35,7 @@ def prepare_events(events: pl.DataFrame) -> pl.DataFrame:
     """
     frame = conform_events(events).filter(pl.col("ts").is_not_null())
     frame = frame.with_columns(pl.col("service").fill_null(UNKNOWN_SERVICE))
-    # The order is computed first and the rows gathered once: DataFrame.sort holds a copy of the
-    # sort keys besides (a quarter less memory for the sort of a service of two million events).
-    order = frame.select(
-        pl.arg_sort_by(["ts", "file", "line", "message"], nulls_last=True, maintain_order=True)
-    ).to_series()
-    frame = frame[order]
+    frame = frame.sort(["ts", "file", "line", "message"], nulls_last=True, maintain_order=True)
     reference = pl.concat_str(
         [pl.col("file").fill_null("?"), pl.lit(":"), pl.col("line").cast(pl.String).fill_null("?")]
     )
