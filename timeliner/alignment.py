@@ -45,8 +45,8 @@ def skew_shifts(
 ) -> dict[str, timedelta]:
     """Estimate skews (recorded in each file's report) → the shift ``--skew auto`` gives each file.
 
-    ``events`` may hold only the anchor rows (:func:`timeliner.skew.anchor_rows`) when ``sizes`` gives every file's
-    event count (the streaming build reads only those rows back from disk).
+    ``events`` may hold only the anchor rows (:func:`timeliner.skew.anchor_rows`) when ``sizes``
+    gives every file's event count (the streaming build reads only those rows back from disk).
     """
     estimates = skew.estimate_skews(events, sizes)
     auto = {

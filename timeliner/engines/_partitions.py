@@ -108,7 +108,7 @@ def classify_partition(batches: Iterator[pa.RecordBatch], settings: Settings) ->
 
 
 def detect_service(table: pa.Table, settings: Settings) -> pa.Table:
-    """Every event of one service (``pipeline.detection_view`` columns) → its timeline rows, without incidents."""
+    """One service's events (``pipeline.detection_view`` columns) → its timeline rows, without incidents."""
     from timeliner.pipeline import detect_timeline
 
     events = from_arrow(table).with_columns(ts_raw=pl.lit(None, dtype=pl.String))  # required, never read

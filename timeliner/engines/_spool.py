@@ -41,7 +41,7 @@ class _Part:
 
 @dataclass
 class Spool:
-    """The events of a build: per input file, parts of at most :data:`PART_ROWS` events, each in time order."""
+    """The events of a build: per input file, parts of at most :data:`PART_ROWS` events, each time-ordered."""
 
     folder: Path
     files: dict[int, list[_Part]] = field(default_factory=dict)  # input position → its parts

@@ -145,7 +145,7 @@ def _pages_of(text: str) -> Iterator[str]:
 
 
 def _decoded_events(page: str) -> pl.Series | None:
-    """The page's list of events as a Series of structs; None when polars cannot read it as the exact reader would."""
+    """The page's events as a Series of structs; None where polars reads them unlike read_records."""
     try:
         document = pl.read_json(page.encode("utf-8"), schema={"events": pl.List(_EVENT)})
     except (pl.exceptions.PolarsError, ValueError):
