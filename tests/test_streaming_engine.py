@@ -4,8 +4,8 @@ The inputs hold the traps of a build that does not see every event at once (``te
 plus the cross-source decisions that read events back from disk: a yearless syslog whose year
 only the file's date suggests (moved among the dated sources), a CloudWatch export whose receipts
 precede its events (``--skew auto`` shifts it), an alias, and rejected lines. The spool's limits
-are shrunk so that files span several parts, events.parquet is sorted in several slices of time
-and services are detected in several batches.
+are shrunk so that big files span several parts and small ones share parts, events.parquet is
+sorted in several slices of time and services are detected in several batches.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from _traps import T0, cloudwatch, write_traps
+from _traps import T0, cloudwatch, jsonl, write_traps
 from typer.testing import CliRunner
 
 from timeliner import engines, pipeline
@@ -52,6 +52,11 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cloudwatch(
         root / "billing.filter-log-events.json", "billing/runtime/77aa", polls, received_after_ms=-3000
     )
+    # Small files, which share the spool's parts.
+    for name in ("cron-a", "cron-b", "cron-c"):
+        jsonl(
+            root / f"{name}.jsonl", "cron", [T0 + timedelta(minutes=m, seconds=len(name)) for m in (1, 2)], {}
+        )
     # Rejected lines, in two files.
     (root / "payments-1.jsonl").open("a").write('{"time": "not a time", "msg": "x"}\n')
     (root / "orders-part-a.jsonl").open("a").write("{broken\n")
@@ -68,7 +73,8 @@ def in_memory(case: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def tiny_limits(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Shrink every bound of the spool, and count how often each was crossed."""
-    crossed = {"parts": 0, "slices": 0, "batches": 0}
+    crossed = {"split files": 0, "shared parts": 0, "slices": 0, "batches": 0}
+    parts_of: dict[str, int] = {}
     monkeypatch.setattr(_spool, "PART_ROWS", 7)
     monkeypatch.setattr(_spool, "SORT_SLICE_BYTES", 4_000)
     monkeypatch.setattr(streaming, "DETECT_BATCH_ROWS", 40)
@@ -76,9 +82,13 @@ def tiny_limits(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     write_part, write_parquet = _spool.Spool._write_part, pl.DataFrame.write_parquet
     detect = streaming.detect_timeline
 
-    def counted_part(self: _spool.Spool, order: int, number: int, events: pl.DataFrame) -> object:
-        crossed["parts"] += number > 0
-        return write_part(self, order, number, events)
+    def counted_part(self: _spool.Spool, events: pl.DataFrame) -> object:
+        files = events["file"].unique().to_list()
+        crossed["shared parts"] += len(files) > 1
+        for file in files:
+            parts_of[file] = parts_of.get(file, 0) + 1
+        crossed["split files"] = sum(n > 1 for n in parts_of.values())
+        return write_part(self, events)
 
     def counted_write(frame: pl.DataFrame, target: object, *args: object, **kwargs: object) -> None:
         crossed["slices"] += Path(str(target)).parent.name == "sorted"
@@ -109,7 +119,8 @@ def test_streaming_writes_the_in_memory_outputs(
 ) -> None:
     engines.build("polars", [str(case)], tmp_path, SETTINGS, streaming=True)
     assert_same_outputs(tmp_path, in_memory)
-    assert all(tiny_limits[bound] > 1 for bound in ("parts", "slices", "batches")), tiny_limits
+    assert all(crossed >= 1 for crossed in tiny_limits.values()), tiny_limits
+    assert tiny_limits["slices"] > 1 and tiny_limits["batches"] > 1, tiny_limits
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "the spool was left behind"
 
 
@@ -152,8 +163,9 @@ def test_sorted_write_orders_like_the_in_memory_sort(tmp_path: Path, monkeypatch
         pl.col("ts").dt.replace_time_zone("UTC")
     )
     spool = _spool.Spool(tmp_path)
-    for order, file in enumerate(["b.log", "a.log"]):
-        spool.write(order, frame.filter(pl.col("file") == file))
+    for file in ["b.log", "a.log"]:
+        spool.add(frame.filter(pl.col("file") == file))
+    spool.flush()
     spool.write_sorted(tmp_path / "events.parquet", tmp_path)
     expected = frame.sort(["ts", "file", "line"], maintain_order=True, nulls_last=True)
     assert pl.read_parquet(tmp_path / "events.parquet")["message"].to_list() == expected["message"].to_list()

@@ -1,21 +1,27 @@
-"""Events on disk: one Parquet file per input file, for builds whose events do not fit in memory.
+"""Events on disk, in Parquet parts, for builds whose events do not fit in memory.
 
-The streaming build (:mod:`timeliner.engines.streaming`) parses a file, writes its events here
-and forgets them. Later steps read back only what they need (:meth:`Spool.scan` is a lazy frame
-over every file, in input order, so polars reads only the columns and row groups a query needs),
-rewrite them part by part (:meth:`Spool.rewrite_parts`) or, where a step needs a whole file,
-file by file (:meth:`Spool.rewrite_file`), and finally write every event into one file
-sorted by time without ever holding all of them (:meth:`Spool.write_sorted`).
+The streaming build (:mod:`timeliner.engines.streaming`) parses a file, adds its events here
+(:meth:`Spool.add`) and forgets them. A big file is cut into parts of :data:`PART_ROWS` events;
+small files share parts, so that a folder of thousands of small files makes a few parts, not
+thousands. Later steps read back only what they need (:meth:`Spool.scan` is a lazy frame over
+every part, so polars reads only the columns and row groups a query needs), rewrite the events
+part by part (:meth:`Spool.rewrite_parts`) or, where a step needs a whole file, file by file
+(:meth:`Spool.rewrite_file`), and finally write every event into one file sorted by time without
+ever holding all of them (:meth:`Spool.write_sorted`).
+
+Rows of one file keep their order across its parts; rows of different files may be interleaved
+in any order, which no step depends on (each sorts or groups by file where it matters).
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
+from itertools import count, pairwise
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +30,7 @@ import polars as pl
 # of time skips the groups outside it.
 ROW_GROUP_ROWS = 65_536
 # Events per part file: steps that work row by row (reconcile's renames and drops, classification)
-# hold one part at a time per thread.
+# hold one part at a time per thread. Files with fewer events share parts.
 PART_ROWS = 262_144
 # Events sorted in memory at once when writing events.parquet (a little more when one second holds more).
 SORT_SLICE_BYTES = 64 * 1024 * 1024
@@ -37,66 +43,94 @@ class _Part:
     path: Path
     rows: int
     bytes: int  # in memory, as polars estimated it when the part was written
+    files: frozenset[str]  # the input files whose events it holds
 
 
 @dataclass
 class Spool:
-    """The events of a build: per input file, parts of at most :data:`PART_ROWS` events, each time-ordered."""
+    """The events of a build, in parts of at most about :data:`PART_ROWS` events, each time-ordered."""
 
     folder: Path
-    files: dict[int, list[_Part]] = field(default_factory=dict)  # input position → its parts
+    parts: list[_Part] = field(default_factory=list)  # in the order they were written
+    _pending: list[pl.DataFrame] = field(default_factory=list)  # small files waiting to share a part
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _numbers: count[int] = field(default_factory=count)
 
-    def write(self, order: int, events: pl.DataFrame) -> None:
-        """Store (or replace) one input file's events; called from several threads, one file each."""
-        for part in self.files.pop(order, []):
-            part.path.unlink(missing_ok=True)
-        # Each part sorted by time (stably: ties keep their order), so that a row group covers a short
-        # stretch of time and a query for one slice of time skips the rest. Logs are nearly in time
-        # order already, so sorting part by part does as well as sorting the file, without its copy.
-        self.files[order] = [
-            self._write_part(order, number, events.slice(offset, PART_ROWS).sort("ts", maintain_order=True))
-            for number, offset in enumerate(range(0, events.height, PART_ROWS))
-        ]
+    def add(self, events: pl.DataFrame) -> None:
+        """Store one input file's events (from several threads at once); :meth:`flush` at the end."""
+        if events.height >= PART_ROWS:
+            self._write_parts(events)
+            return
+        with self._lock:
+            self._pending.append(events)
+            if sum(frame.height for frame in self._pending) < PART_ROWS:
+                return
+            shared, self._pending = pl.concat(self._pending, how="vertical"), []
+        self._write_parts(shared)
 
-    def _write_part(self, order: int, number: int, events: pl.DataFrame) -> _Part:
-        path = self.folder / f"{order:07d}-{number:05d}.parquet"
-        events.write_parquet(path, compression="lz4", row_group_size=ROW_GROUP_ROWS, statistics=True)
-        return _Part(path, events.height, int(events.estimated_size()))
+    def flush(self) -> None:
+        """Write the small files still waiting for a part."""
+        with self._lock:
+            shared, self._pending = self._pending, []
+        if shared:
+            self._write_parts(pl.concat(shared, how="vertical"))
+
+    def _write_parts(self, events: pl.DataFrame) -> None:
+        for offset in range(0, events.height, PART_ROWS):
+            self._write_part(events.slice(offset, PART_ROWS))
+
+    def _write_part(self, events: pl.DataFrame) -> _Part:
+        # Each part sorted by time (stably: a file's ties keep their order), so that a row group covers
+        # a short stretch of time and a query for one slice of time skips the rest. Logs are nearly in
+        # time order already, so sorting part by part does as well as sorting a file, without its copy.
+        ordered = events.sort("ts", maintain_order=True)
+        files = frozenset(ordered["file"].unique().to_list())
+        with self._lock:
+            path = self.folder / f"{next(self._numbers):07d}.parquet"
+        ordered.write_parquet(path, compression="lz4", row_group_size=ROW_GROUP_ROWS, statistics=True)
+        part = _Part(path, ordered.height, int(ordered.estimated_size()), files)
+        with self._lock:
+            self.parts.append(part)
+        return part
 
     def scan(self) -> pl.LazyFrame:
-        """Every stored event, input file after input file (nothing is read until collected)."""
-        return pl.scan_parquet([str(part.path) for part in self._parts()])
+        """Every stored event (nothing is read until collected)."""
+        return pl.scan_parquet([str(part.path) for part in self._in_order()])
 
-    def _parts(self) -> list[_Part]:
-        return [part for order in sorted(self.files) for part in self.files[order]]
+    def _in_order(self) -> list[_Part]:
+        return sorted(self.parts, key=lambda part: part.path.name)
 
-    def rewrite_file(self, order: int, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
-        """Replace one file's events by ``change(all of them)``."""
-        if order in self.files:
-            events = pl.read_parquet([str(part.path) for part in self.files[order]])
-            self.write(order, change(events))
+    def rewrite_file(self, file: str, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+        """Replace the events of input ``file`` by ``change(all of them)``; other files' events stay."""
+        touched = [part for part in self._in_order() if file in part.files]
+        if not touched:
+            return
+        events = pl.read_parquet([str(part.path) for part in touched])
+        for part in touched:
+            self.parts.remove(part)
+            part.path.unlink()
+        mine = pl.col("file") == file
+        others = events.filter(~mine)
+        if others.height:
+            self._write_parts(others)
+        self._write_parts(change(events.filter(mine)))
 
     def rewrite_parts(self, change: Callable[[pl.DataFrame], pl.DataFrame], threads: int) -> None:
         """Replace every part by ``change(part)``, on ``threads`` threads (``change`` is row by row)."""
 
-        def rewrite(order: int, number: int, part: _Part) -> _Part:
+        def rewrite(part: _Part) -> None:
             changed = change(pl.read_parquet(part.path))
-            part.path.unlink()
-            return self._write_part(order, number, changed)
+            changed.write_parquet(
+                part.path, compression="lz4", row_group_size=ROW_GROUP_ROWS, statistics=True
+            )
+            part.rows, part.bytes = changed.height, int(changed.estimated_size())
 
-        jobs = [
-            (order, number, part)
-            for order in sorted(self.files)
-            for number, part in enumerate(self.files[order])
-        ]
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            done = list(pool.map(lambda job: rewrite(*job), jobs))
-        for (order, number, _old), new in zip(jobs, done, strict=True):
-            self.files[order][number] = new
+            list(pool.map(rewrite, list(self.parts)))
 
     @property
     def rows(self) -> int:
-        return sum(part.rows for part in self._parts())
+        return sum(part.rows for part in self.parts)
 
     def write_sorted(self, target: Path, work: Path) -> None:
         """Every event into ``target``, ordered by (ts, file, line), ties in input order, nulls last.
@@ -124,7 +158,7 @@ class Spool:
 
     def _slice_bounds(self) -> list[datetime | None]:
         """Cut points in time between slices of about SORT_SLICE_BYTES each (None: open end)."""
-        total_bytes = sum(part.bytes for part in self._parts())
+        total_bytes = sum(part.bytes for part in self.parts)
         per_slice = max(1, int(self.rows * SORT_SLICE_BYTES / max(total_bytes, 1)))
         seconds = (
             self.scan()
@@ -136,9 +170,9 @@ class Spool:
         )
         bounds: list[datetime | None] = [None]
         held = 0
-        for second, count in seconds.iter_rows():
-            if held and held + count > per_slice:
+        for second, events in seconds.iter_rows():
+            if held and held + events > per_slice:
                 bounds.append(second)
                 held = 0
-            held += count
+            held += events
         return [*bounds, None]

@@ -112,7 +112,6 @@ def build_streaming(inputs: Sequence[str | Path], out: str | Path, settings: Set
 
 def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[FileReport], pl.DataFrame]:
     """Parse every file into the spool; keep each file's report and rejected lines."""
-    order = {path: number for number, path in enumerate(paths)}
     # Parsing a file holds a few times its size: big files take turns, small ones run beside them.
     big_file_turn = threading.Lock()
 
@@ -123,21 +122,21 @@ def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[File
         else:
             events, rejects, report = load_file(path, settings)
         # Each event's position in its file: what tells two identical events of one file apart.
-        spool.write(order[path], events.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW)))
+        spool.add(events.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW)))
         return rejects, report
 
     with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
         loaded = list(pool.map(track(load_one), paths))
+    spool.flush()
     rejects = pl.concat([r for r, _ in loaded], how="vertical").sort(["file", "line"])
     return [report for _, report in loaded], rejects.cast(REJECT_SCHEMA)  # type: ignore[arg-type]
 
 
 def _align(spool: Spool, reports: list[FileReport], settings: Settings) -> dict[str, timedelta]:
     """Move guessed-year files (rewritten in the spool), then estimate skews → the ``auto`` shifts."""
-    orders = {report.path: number for number, report in enumerate(reports)}
     by_path = {r.time.path: r.time for r in reports if r.time is not None and r.time.path}
     for path, move in alignment.year_moves(spool.scan(), by_path).items():
-        spool.rewrite_file(orders[path], partial(alignment.move_years, move=move, report=by_path[path]))
+        spool.rewrite_file(path, partial(alignment.move_years, move=move, report=by_path[path]))
     anchors = spool.scan().filter(skew.anchor_rows()).select(skew.ANCHOR_COLUMNS).collect()
     sizes = pl.DataFrame(
         {"file": [r.path for r in reports if r.events], "len": [r.events for r in reports if r.events]},
