@@ -296,6 +296,20 @@ def test_a_folder_of_10000_small_files(tmp_path: Path) -> None:
     assert outcome.summary["totals"]["accounted"] is True
 
 
+def test_the_terminal_shows_the_first_assumptions_and_points_to_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(25):  # each file's zone is assumed: one assumption per file
+        (folder / f"host-{i:03d}.log").write_text(log_line(i, f"file {i}"))
+    result = CliRunner().invoke(app, ["build", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    shown = [line for line in result.output.splitlines() if line.startswith("  assumption: ")]
+    assert len(shown) == 10 and "host-000.log" in shown[0]
+    assert "  ... and 15 more assumption(s), every one listed in summary.json (assumptions)" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert len(summary["assumptions"]) == 25
+
+
 def test_a_folder_of_300_small_files(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()

@@ -240,7 +240,10 @@ def test_cli_says_when_it_chose_streaming(tmp_path: Path, monkeypatch: pytest.Mo
     chosen = []
     monkeypatch.setattr(streaming, "build_streaming", lambda *args: chosen.append(args) or _fail())
     result = CliRunner().invoke(app, ["build", "sample_logs", "--out", str(tmp_path)])
-    assert "note: input over 1 GiB: building in streaming mode" in result.output
+    assert (
+        "of input (compressed files counted at 10x their size), over 0 GiB: building in streaming mode"
+        in (result.output)
+    )
     assert len(chosen) == 1
     quiet = CliRunner().invoke(app, ["build", "sample_logs", "--out", str(tmp_path), "-q"])
     assert "streaming mode" not in quiet.output

@@ -117,11 +117,7 @@ def build(
         if opts.engine == "polars" and streaming is None:
             streaming = engines.wants_streaming(paths, settings, None)
             if streaming and not quiet:
-                typer.echo(
-                    "note: input over 1 GiB: building in streaming mode (events kept on disk between "
-                    "steps); pass --in-memory to hold them in memory instead",
-                    err=True,
-                )
+                typer.echo(_streaming_note(paths), err=True)
         try:
             result = engines.build(
                 opts.engine, paths, out, settings, spark_remote=opts.spark_remote, streaming=streaming
@@ -133,6 +129,18 @@ def build(
         print_build_report(result, quiet=quiet)
 
     _guard(run)
+
+
+def _streaming_note(paths: list[str]) -> str:
+    from timeliner.engines.streaming import COMPRESSED_GROWTH, STREAM_ABOVE_BYTES, input_bytes
+    from timeliner.sources import expand_inputs
+
+    size = input_bytes(expand_inputs(paths)[0]) / 2**30
+    return (
+        f"note: about {size:.1f} GiB of input (compressed files counted at {COMPRESSED_GROWTH}x their size), "
+        f"over {STREAM_ABOVE_BYTES / 2**30:g} GiB: building in streaming mode (events kept on disk between "
+        "steps); pass --in-memory to hold them in memory instead"
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ import typer
 from timeliner.summary import assumptions
 
 if TYPE_CHECKING:
-    from timeliner.pipeline import BuildResult
+    from timeliner.pipeline import BuildResult, FileReport
 
 
 def print_build_report(result: BuildResult, *, quiet: bool = False) -> None:
@@ -25,14 +25,30 @@ def print_build_report(result: BuildResult, *, quiet: bool = False) -> None:
         f"Read {totals['files']} file(s), {totals['lines']:,} lines/records: {totals['events']:,} events, "
         f"{totals['continuations']:,} continuation lines, {totals['rejected']:,} rejected."
     )
-    for sentence in assumptions(loaded.files):
-        typer.echo(f"  assumption: {sentence}")
+    for line in _assumption_lines(loaded.files):
+        typer.echo(f"  {line}")
     kinds = result.summary["timeline_rows_by_kind"]
     detail = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "nothing detected"
     typer.echo(f"Timeline: {result.timeline.height} row(s) ({detail}).")
     typer.echo(
         f"Wrote events.parquet, rejects.csv, timeline.csv, timeline.md, gantt.html, summary.json to {out}/"
     )
+
+
+# A folder of thousands of files can make thousands of assumptions (one zone assumed per file):
+# the terminal shows the first few, summary.json holds them all.
+SHOWN_ASSUMPTIONS = 10
+
+
+def _assumption_lines(files: list[FileReport]) -> list[str]:
+    sentences = assumptions(files)
+    lines = [f"assumption: {sentence}" for sentence in sentences[:SHOWN_ASSUMPTIONS]]
+    if len(sentences) > SHOWN_ASSUMPTIONS:
+        lines.append(
+            f"... and {len(sentences) - SHOWN_ASSUMPTIONS:,} more assumption(s), every one listed in "
+            "summary.json (assumptions)"
+        )
+    return lines
 
 
 def _reject_lines(result: BuildResult, limit: int = 5) -> list[str]:
