@@ -133,7 +133,7 @@ class Spool:
         return sum(part.rows for part in self.parts)
 
     def write_sorted(self, target: Path, work: Path) -> None:
-        """Every event into ``target``, ordered by (ts, file, line), ties in input order, nulls last.
+        """Every event into ``target``, ordered by (ts, file, line), ties in their file's order, nulls last.
 
         Slices of time small enough to sort in memory (:data:`SORT_SLICE_BYTES`) are read from every
         part, sorted and written one after another; polars then streams the slices into one file.
