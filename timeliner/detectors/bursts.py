@@ -20,7 +20,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, durations_text, empty_rows, evidence_text
+from timeliner.detectors.evidence import as_rows, durations_text, empty_rows, evidence_text, reference
 
 _MAD_TO_SIGMA = 1.4826
 
@@ -39,7 +39,7 @@ def detect_error_bursts(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame
     usual = bins.filter(~pl.col("hot")).group_by("service").agg(per_bin=pl.col("n").mean())
     in_burst = errors.join(hot, on=["service", "bin"], how="inner").sort("service", "_row")
     bursts = in_burst.group_by("service", "run").agg(
-        start=pl.col("ts").min(), end=pl.col("ts").max(), count=pl.len(), refs=pl.col("_ref")
+        start=pl.col("ts").min(), end=pl.col("ts").max(), count=pl.len(), refs=reference()
     )
     return _rows(bursts.join(usual, on="service", how="left"), cfg)
 

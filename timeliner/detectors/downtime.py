@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, durations_text, empty_rows, evidence_text
+from timeliner.detectors.evidence import as_rows, durations_text, empty_rows, evidence_text, reference
 from timeliner.detectors.restarts import find_boots
 from timeliner.schema import UTC_US
 
@@ -49,7 +49,7 @@ def _stretches(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
         "ts",
         "_row",
         "kind",
-        refs=pl.concat_list("_ref"),
+        refs=pl.concat_list(reference()),
         is_boot=pl.lit(False),
         back=no_time,
         ready=no_time,

@@ -33,7 +33,7 @@ from datetime import timedelta
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, empty_rows, evidence_text
+from timeliner.detectors.evidence import as_rows, empty_rows, evidence_text, reference
 from timeliner.durations import format_duration
 
 STREAM = ["source", "service"]
@@ -47,7 +47,8 @@ def detect_gaps(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
         *STREAM,
         "_row",
         "ts",
-        "_ref",
+        "file",
+        "line",
         pause=pl.col("ts").diff().over(STREAM),
         prev=pl.col("_row").shift(1).over(STREAM),
     )
@@ -62,7 +63,9 @@ def detect_gaps(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     long = pauses.join(streams, on=STREAM, how="inner").filter(pl.col("pause") > cfg.gap_min)
     if long.height == 0:
         return empty_rows()
-    previous = frame.select(prev="_row", before="ts", before_ref="_ref", before_kind="kind")
+    previous = frame.select(
+        prev="_row", before="ts", before_file="file", before_line="line", before_kind="kind"
+    )
     long = long.join(previous, on="prev", how="left")
     if cfg.gap_include_idle:
         long = long.with_columns(active_silence=pl.col("pause"))
@@ -140,6 +143,6 @@ def _rows(gaps: pl.DataFrame) -> pl.DataFrame:
         summary=pl.format(
             "{} logged nothing for {}; its usual pauses are at most {}.", where, "took", "usual_text"
         ),
-        evidence=evidence_text(pl.concat_list("before_ref", "_ref")),
+        evidence=evidence_text(pl.concat_list(reference("before_file", "before_line"), reference())),
     )
     return as_rows(rows.sort("start", "service"))

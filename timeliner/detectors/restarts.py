@@ -28,7 +28,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner.detectors.config import DetectConfig
-from timeliner.detectors.evidence import as_rows, durations_text, evidence_text
+from timeliner.detectors.evidence import as_rows, durations_text, evidence_text, reference
 
 _NO_PID = "\x00"  # stands for "unknown pid" in forward-filled columns, where null means "no marker yet"
 
@@ -112,8 +112,9 @@ def _markers(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
         is_ready=(kind == "ready").fill_null(False),
         is_end=kind.is_in(["stop", "crash"]).fill_null(False),
     )
-    columns = ["_row", "ts", "service", "pid", "kind", "_ref", "new_process", "is_open", "is_ready", "is_end"]
-    return frame.filter(pl.col("is_open") | pl.col("is_ready") | pl.col("is_end")).select(columns)
+    columns = ["_row", "ts", "service", "pid", "kind", "new_process", "is_open", "is_ready", "is_end"]
+    wanted = frame.filter(pl.col("is_open") | pl.col("is_ready") | pl.col("is_end"))
+    return wanted.select(*columns, reference().alias("_ref"))
 
 
 def detect_restarts(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
