@@ -249,6 +249,22 @@ def test_cli_says_when_it_chose_streaming(tmp_path: Path, monkeypatch: pytest.Mo
     assert "streaming mode" not in quiet.output
 
 
+def test_report_from_inputs_over_the_size_streams_to_the_same_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_memory = CliRunner().invoke(app, ["report", "sample_logs"])
+    assert in_memory.exit_code == 0, in_memory.output
+    monkeypatch.setattr(streaming, "STREAM_ABOVE_BYTES", 0)
+    builds = []
+    build = streaming.build_streaming
+    monkeypatch.setattr(streaming, "build_streaming", lambda *args: builds.append(args) or build(*args))
+    streamed = CliRunner().invoke(app, ["report", "sample_logs"])
+    assert streamed.exit_code == 0, streamed.output
+    assert len(builds) == 1
+    assert streamed.output == in_memory.output
+    assert "restarted 3 times in 1 min 30 s" in streamed.output  # the storm
+
+
 def _fail() -> None:
     raise NoEventsError("stopped here by the test", problems=[])
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 import typer
 
-from timeliner import pipeline
+from timeliner import engines, pipeline
 from timeliner.report import is_build_output, markdown_to_html, read_timeline_csv
 from timeliner.settings import Settings, merge_case_files
 from timeliner.sources import expand_inputs
@@ -44,5 +46,16 @@ def _timeline(sources: list[str]) -> tuple[pl.DataFrame, str]:
         ) or "UTC"
     _files, configs = expand_inputs(sources)
     settings = merge_case_files(Settings(), configs, explicit=set())
+    if engines.wants_streaming(sources, settings, None):
+        return _streamed_timeline(sources, settings), settings.report_tz
     loaded = pipeline.load(sources, settings)
     return pipeline.detect_timeline(loaded.events, settings), settings.report_tz
+
+
+def _streamed_timeline(sources: list[str], settings: Settings) -> pl.DataFrame:
+    """Inputs too big to hold in memory: a streaming build into a scratch folder, for its timeline."""
+    from timeliner.engines.streaming import build_streaming
+
+    # Annotations are merged by run_report, as for inputs read in memory.
+    with tempfile.TemporaryDirectory(prefix="timeliner-report-") as scratch:
+        return build_streaming(sources, scratch, replace(settings, annotations=None)).timeline
