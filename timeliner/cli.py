@@ -115,9 +115,10 @@ def build(
         settings, paths = _settings_from_options(opts)
         streaming = opts.streaming
         if opts.engine == "polars" and streaming is None:
-            streaming = engines.wants_streaming(paths, settings, None)
-            if streaming and not quiet:
-                typer.echo(_streaming_note(paths), err=True)
+            weight = engines.streaming_weight(paths, settings)
+            streaming = weight is not None
+            if weight is not None and not quiet:
+                typer.echo(_streaming_note(weight), err=True)
         try:
             result = engines.build(
                 opts.engine, paths, out, settings, spark_remote=opts.spark_remote, streaming=streaming
@@ -131,13 +132,11 @@ def build(
     _guard(run)
 
 
-def _streaming_note(paths: list[str]) -> str:
-    from timeliner.engines.streaming import COMPRESSED_GROWTH, STREAM_ABOVE_BYTES, input_bytes
-    from timeliner.sources import expand_inputs
+def _streaming_note(weight: int) -> str:
+    from timeliner.engines.streaming import COMPRESSED_GROWTH, STREAM_ABOVE_BYTES
 
-    size = input_bytes(expand_inputs(paths)[0]) / 2**30
     return (
-        f"note: about {size:.1f} GiB of input (compressed files counted at {COMPRESSED_GROWTH}x their size), "
+        f"note: about {weight / 2**30:.1f} GiB of input (compressed files counted at {COMPRESSED_GROWTH}x their size), "
         f"over {STREAM_ABOVE_BYTES / 2**30:g} GiB: building in streaming mode (events kept on disk between "
         "steps); pass --in-memory to hold them in memory instead"
     )
@@ -182,8 +181,6 @@ def _settings_from_options(opts: BuildOptions) -> tuple[Settings, list[str]]:
     if opts.streaming is not None and opts.engine != "polars":
         flag = "--streaming" if opts.streaming else "--in-memory"
         raise UsageError(f"{flag} is a mode of --engine polars; --engine {opts.engine} chooses its own")
-    if opts.redact and opts.streaming:
-        raise UsageError("--redact is not available with --streaming yet; build with --in-memory")
     if opts.redact and opts.engine != "polars":
         raise UsageError(f"--redact is not available with --engine {opts.engine} yet; use --engine polars")
     paths = opts.inputs

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 ENGINES = ("polars", "spark")
 
-__all__ = ["ENGINES", "build", "check_engine", "wants_streaming"]
+__all__ = ["ENGINES", "build", "check_engine", "streaming_weight", "wants_streaming"]
 
 
 def check_engine(name: str) -> None:
@@ -72,12 +72,23 @@ def build(
 
 
 def wants_streaming(inputs: Sequence[str | Path], settings: Settings, streaming: bool | None) -> bool:
-    """The mode asked for; without one, streaming for inputs over STREAM_ABOVE_BYTES (not with --redact)."""
+    """The mode asked for; without one, the size rule of :func:`streaming_weight`."""
     if streaming is not None:
         if streaming and settings.redact:
             raise UsageError("--redact is not available with --streaming yet; build with --in-memory")
         return streaming
+    return streaming_weight(inputs, settings) is not None
+
+
+def streaming_weight(inputs: Sequence[str | Path], settings: Settings) -> int | None:
+    """The inputs' weight in bytes when it calls for streaming (over STREAM_ABOVE_BYTES), else None.
+
+    ``--redact`` keeps a build in memory whatever its size.
+    """
     from timeliner.engines.streaming import STREAM_ABOVE_BYTES, input_bytes
     from timeliner.sources import expand_inputs
 
-    return not settings.redact and input_bytes(expand_inputs(inputs)[0]) > STREAM_ABOVE_BYTES
+    if settings.redact:
+        return None
+    weight = input_bytes(expand_inputs(inputs)[0])
+    return weight if weight > STREAM_ABOVE_BYTES else None
