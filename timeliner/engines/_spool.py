@@ -166,13 +166,9 @@ class Spool:
             .group_by(pl.col("ts").dt.truncate("1s").alias("second"))
             .len()
             .sort("second")
-            .collect()
+            # Each second goes to the slice its first event falls in: a slice holds per_slice events
+            # plus at most one second's.
+            .with_columns(slice=(pl.col("len").cum_sum() - pl.col("len")) // per_slice)
         )
-        bounds: list[datetime | None] = [None]
-        held = 0
-        for second, events in seconds.iter_rows():
-            if held and held + events > per_slice:
-                bounds.append(second)
-                held = 0
-            held += events
-        return [*bounds, None]
+        firsts = seconds.group_by("slice").agg(pl.col("second").first()).sort("slice").collect()
+        return [None, *firsts["second"].to_list()[1:], None]
