@@ -22,7 +22,6 @@ copies) and decides; :func:`apply_reconcile` applies the decisions to any slice 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -85,9 +84,11 @@ def plan_reconcile(
     plan = ReconcilePlan(aliases=dict(aliases))
     if aliases:
         report.aliased = events.select(pl.col("service").is_in(list(plan.aliases)).sum()).collect().item()
-    aliased = events.with_columns(service=plan.service())
-    _name_services_by_instance(aliased, plan, report)
-    plan.drop = _duplicate_rows(events.with_columns(service=plan.service()), report)
+    sizes = events.group_by("file").agg(pl.len().alias("_size")).collect()  # events per file
+    plan.file_services = {f: service_from_path(f) for f in sizes["file"].to_list()}
+    # Instances are named from the aliased services; copies are compared under the final names.
+    _name_services_by_instance(events.with_columns(service=plan.service()), plan, report)
+    plan.drop = _duplicate_rows(events.with_columns(service=plan.service()), sizes, report)
     return plan, report
 
 
@@ -100,8 +101,7 @@ def apply_reconcile(events: pl.DataFrame, plan: ReconcilePlan) -> pl.DataFrame:
 
 
 def _name_services_by_instance(events: pl.LazyFrame, plan: ReconcilePlan, report: ReconcileReport) -> None:
-    files = events.select(pl.col("file").unique()).collect()["file"].to_list()
-    plan.file_services = {f: service_from_path(f) for f in files}
+    """Fill ``plan.proper`` (instance → the name proper sources give it) and count the renames."""
     from_file = pl.col("service") == pl.col("file").replace_strict(plan.file_services, return_dtype=pl.String)
     # Per (instance, service): how many events, and how many of them named after their file only.
     counts = (
@@ -119,18 +119,17 @@ def _name_services_by_instance(events: pl.LazyFrame, plan: ReconcilePlan, report
         .agg(pl.col("service").min().alias("proper"))
     )
     plan.proper = dict(proper.iter_rows())
-    moved = counts.with_columns(new=pl.col("instance").replace_strict(plan.proper, default=None))
-    moved = moved.filter(
-        (pl.col("from_file") > 0) & pl.col("new").is_not_null() & (pl.col("service") != pl.col("new"))
+    new = pl.col("instance").replace_strict(plan.proper, default=None)
+    renamed = (
+        counts.filter((pl.col("from_file") > 0) & new.is_not_null() & (pl.col("service") != new))
+        .group_by(pl.format("{} → {}", "service", new).alias("rename"))
+        .agg(pl.col("from_file").sum())
+        .sort("rename")  # the same summary.json, run after run
     )
-    renamed: Counter[tuple[str, str]] = Counter()
-    for old, new, n in moved.select("service", "new", "from_file").iter_rows():
-        renamed[(old, new)] += n
-    for (old, new), n in renamed.items():
-        report.renamed_by_instance[f"{old} → {new}"] = n
+    report.renamed_by_instance.update(dict(renamed.iter_rows()))
 
 
-def _duplicate_rows(events: pl.LazyFrame, report: ReconcileReport) -> pl.DataFrame:
+def _duplicate_rows(events: pl.LazyFrame, sizes: pl.DataFrame, report: ReconcileReport) -> pl.DataFrame:
     """(file, _row) of every copy to drop; the copy kept is the one in the broadest export."""
     # Only records with a second clock are compared: two different log lines can share an
     # instant and a text, but not also the moment the log service ingested them.
@@ -152,7 +151,6 @@ def _duplicate_rows(events: pl.LazyFrame, report: ReconcileReport) -> pl.DataFra
         .collect()
     )
     dupes = dupes.filter(pl.struct(_COPY_KEYS).is_duplicated())
-    sizes = events.group_by("file").agg(pl.len().alias("_size")).collect()
     # The broadest export (most events: the whole group, not one stream) keeps its copy.
     dupes = dupes.join(sizes, on="file").sort(
         ["_size", "file", "line", ROW], descending=[True, False, False, False]
