@@ -24,7 +24,13 @@ from timeliner.limits import cap_event_messages, cut_note
 from timeliner.normalize import TimeReport, finish_run, normalize_file
 from timeliner.reconcile import ReconcileReport, reconcile
 from timeliner.redact import RedactionReport, redact_event_content, redact_summary, redact_tables
-from timeliner.schema import REJECT_SCHEMA, conform_events, conform_timeline, empty_events
+from timeliner.schema import (
+    DETECTION_COLUMNS,
+    REJECT_SCHEMA,
+    conform_events,
+    conform_timeline,
+    empty_events,
+)
 from timeliner.settings import Settings
 from timeliner.sources import SourceFile, expand_inputs
 
@@ -150,23 +156,15 @@ def detect_config(settings: Settings) -> DetectConfig:
     return DetectConfig.from_options(**options)
 
 
-# What detection reads of an event; engines that hold events out of memory read only these back.
-DETECTION_COLUMNS = ("ts", "source", "service", "level", "kind", "rule", "file", "line", "pid", "message")
-
-
 def detection_view(events: FrameT) -> FrameT:
     """The columns detection reads; messages kept only where a detector quotes them (events with a kind).
 
     The message is otherwise only the last tie-breaker of the event order (after ts, file, line),
     and two events sharing ts, file and line are the same line read twice: dropping it changes
-    nothing. ``ts_raw`` is required by the events schema but never read by a detector.
+    nothing.
     """
     kept = pl.when(pl.col("kind").is_not_null()).then(pl.col("message"))
-    return events.select(
-        *[c for c in DETECTION_COLUMNS if c != "message"],
-        kept.alias("message"),
-        pl.lit(None, dtype=pl.String).alias("ts_raw"),
-    )
+    return events.select(*[c for c in DETECTION_COLUMNS if c != "message"], kept.alias("message"))
 
 
 def merge_service_rows(rows: pl.DataFrame, settings: Settings) -> pl.DataFrame:

@@ -49,6 +49,9 @@ EVENT_SCHEMA: dict[str, pl.DataType] = {
 }
 EVENT_COLUMNS = list(EVENT_SCHEMA)
 REQUIRED_EVENT_COLUMNS = ("ts", "ts_raw", "source", "service", "message", "file", "line")
+# What the detectors read of an event. The other columns are provenance they never look at; engines
+# that hold events out of memory read only these back, and detection carries only these.
+DETECTION_COLUMNS = ("ts", "source", "service", "level", "kind", "rule", "file", "line", "pid", "message")
 
 # What a parser returns for one file. Exactly one of ts_utc / ts_local is normally set per row:
 #   ts_utc   -- the text carried an offset, a `Z`, or was an epoch: the instant is known;
@@ -127,6 +130,13 @@ def conform_partial(frame: pl.DataFrame) -> pl.DataFrame:
 def conform_events(frame: pl.DataFrame) -> pl.DataFrame:
     """Bring an events frame to EVENT_SCHEMA (extra columns are dropped)."""
     return _conform(frame, EVENT_SCHEMA, REQUIRED_EVENT_COLUMNS, "events")
+
+
+def conform_detection_events(frame: pl.DataFrame) -> pl.DataFrame:
+    """The :data:`DETECTION_COLUMNS` of an events frame, typed as in EVENT_SCHEMA (absent ones null)."""
+    schema = {name: EVENT_SCHEMA[name] for name in DETECTION_COLUMNS}
+    required = tuple(c for c in REQUIRED_EVENT_COLUMNS if c in schema)
+    return _conform(frame, schema, required, "events")
 
 
 def conform_timeline(frame: pl.DataFrame) -> pl.DataFrame:

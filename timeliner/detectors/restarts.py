@@ -36,7 +36,8 @@ _NO_PID = "\x00"  # stands for "unknown pid" in forward-filled columns, where nu
 def new_process_rows(events: pl.DataFrame, cfg: DetectConfig) -> pl.Series:
     """``_row`` of the first event of every new process (see the module docstring)."""
     procs = (
-        events.filter(pl.col("pid").is_not_null())
+        events.select("service", "pid", "ts", "_row")  # not a filtered copy of every column
+        .filter(pl.col("pid").is_not_null())
         .group_by("service", "pid")
         .agg(
             first=pl.col("ts").min(), last=pl.col("ts").max(), first_row=pl.col("_row").min(), lines=pl.len()
@@ -106,13 +107,14 @@ def _opens_a_boot(cfg: DetectConfig) -> pl.Expr:
 def _markers(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     fresh = new_process_rows(events, cfg)
     kind = pl.col("kind")
-    frame = events.with_columns(new_process=pl.col("_row").is_in(fresh.implode()))
+    columns = ["_row", "ts", "service", "pid", "kind", "new_process", "is_open", "is_ready", "is_end"]
+    frame = events.select("_row", "ts", "service", "pid", "kind", "file", "line")
+    frame = frame.with_columns(new_process=pl.col("_row").is_in(fresh.implode()))
     frame = frame.with_columns(
         is_open=(kind == "start").fill_null(False) | pl.col("new_process"),
         is_ready=(kind == "ready").fill_null(False),
         is_end=kind.is_in(["stop", "crash"]).fill_null(False),
     )
-    columns = ["_row", "ts", "service", "pid", "kind", "new_process", "is_open", "is_ready", "is_end"]
     wanted = frame.filter(pl.col("is_open") | pl.col("is_ready") | pl.col("is_end"))
     return wanted.select(*columns, reference().alias("_ref"))
 

@@ -111,8 +111,7 @@ def detect_service(table: pa.Table, settings: Settings) -> pa.Table:
     """One service's events (``pipeline.detection_view`` columns) → its timeline rows, without incidents."""
     from timeliner.pipeline import detect_timeline
 
-    events = from_arrow(table).with_columns(ts_raw=pl.lit(None, dtype=pl.String))  # required, never read
-    rows = detect_timeline(events, settings).drop("incident")
+    rows = detect_timeline(from_arrow(table), settings).drop("incident")
     return pa.Table.from_batches(list(to_batches(rows, ROW_SCHEMA)), schema=arrow_schema(ROW_SCHEMA))
 
 

@@ -44,7 +44,6 @@ from timeliner.engines._align import align_on_spark
 from timeliner.engines._reconcile import reconcile_on_spark
 from timeliner.errors import UsageError
 from timeliner.pipeline import (
-    DETECTION_COLUMNS,
     BuildResult,
     FileReport,
     LoadResult,
@@ -54,7 +53,7 @@ from timeliner.pipeline import (
     no_input_error,
     write_outputs,
 )
-from timeliner.schema import EVENT_SCHEMA, REJECT_SCHEMA
+from timeliner.schema import DETECTION_COLUMNS, EVENT_SCHEMA, REJECT_SCHEMA
 from timeliner.settings import Settings
 from timeliner.sources import CONFIG_FILE_NAMES, expand_inputs
 
