@@ -41,39 +41,49 @@ STREAM = ["source", "service"]
 
 def detect_gaps(events: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """One ``gap`` row per silence longer than its stream's threshold (see the module docstring)."""
-    # events are in time order already (prepare_events), so each stream is too: no sort needed
-    frame = events.with_columns(pl.col("source").fill_null(""))
-    pauses = frame.select(
-        *STREAM,
-        "_row",
-        "ts",
-        "file",
-        "line",
-        pause=pl.col("ts").diff().over(STREAM),
-        prev=pl.col("_row").shift(1).over(STREAM),
+    frame = events.select(*STREAM, "ts", "_row", "file", "line", "kind").with_columns(
+        pl.col("source").fill_null("")
     )
-    streams = pauses.group_by(STREAM).agg(
-        events=pl.len(),
-        p95=pl.col("pause").drop_nulls().quantile(0.95, interpolation="lower"),
-        median=pl.col("pause").drop_nulls().median(),
-    )
+    streams = _streams(frame, cfg)
     # Too few events, or too sparse (a sampled log, a node that logs twice a day): no rhythm to break.
     streams = streams.filter((pl.col("events") >= cfg.gap_min_events) & (pl.col("median") <= cfg.gap_sparse))
     # Only pauses longer than gap_min can be gaps or shape the recurring pause: few, so weigh those.
-    long = pauses.join(streams, on=STREAM, how="inner").filter(pl.col("pause") > cfg.gap_min)
+    long = streams.explode("_row", "prev", "pause").filter(pl.col("_row").is_not_null())
     if long.height == 0:
         return empty_rows()
-    previous = frame.select(
+    after = frame.filter(pl.col("_row").is_in(long["_row"].implode())).select("_row", "ts", "file", "line")
+    before = frame.filter(pl.col("_row").is_in(long["prev"].implode())).select(
         prev="_row", before="ts", before_file="file", before_line="line", before_kind="kind"
     )
-    long = long.join(previous, on="prev", how="left")
+    long = long.join(after, on="_row").join(before, on="prev", how="left").sort("_row")
     if cfg.gap_include_idle:
         long = long.with_columns(active_silence=pl.col("pause"))
     else:
-        long = _discount_idle_hours(long, _idle_hours(frame, cfg))
+        long = _discount_idle_hours(long, _idle_hours(streams, cfg))
     gaps = _with_threshold(long, cfg).filter(pl.col("active_silence") > pl.col("threshold"))
     gaps = gaps.filter(~pl.col("before_kind").is_in(["stop", "crash"]).fill_null(False))
     return _rows(gaps) if gaps.height else empty_rows()
+
+
+def _streams(frame: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
+    """Per stream, in one grouping of the events: size, span, pause statistics, events per hour of day,
+    and the pauses longer than ``gap_min`` (``_row`` after the pause, ``prev`` before it, ``pause``).
+
+    The events are in time order (prepare_events), and a group keeps its rows in frame order, so
+    each stream's pauses are the differences of its consecutive times.
+    """
+    pause = pl.col("ts").diff()
+    long = pause > cfg.gap_min
+    return frame.group_by(STREAM).agg(
+        events=pl.len(),
+        p95=pause.drop_nulls().quantile(0.95, interpolation="lower"),
+        median=pause.drop_nulls().median(),
+        span=pl.col("ts").max() - pl.col("ts").min(),
+        hours=pl.col("ts").dt.hour().value_counts(name="n"),
+        _row=pl.col("_row").filter(long),
+        prev=pl.col("_row").shift(1).filter(long),
+        pause=pause.filter(long),
+    )
 
 
 def _with_threshold(long: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
@@ -95,13 +105,12 @@ def _with_threshold(long: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     return long.with_columns(threshold=threshold, usual=pl.max_horizontal("p95", "recurring"))
 
 
-def _idle_hours(frame: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
+def _idle_hours(streams: pl.DataFrame, cfg: DetectConfig) -> pl.DataFrame:
     """(source, service, hour) of the hours of day in which a long-observed stream is normally idle."""
-    spans = frame.group_by(STREAM).agg(span=pl.col("ts").max() - pl.col("ts").min(), events=pl.len())
-    learned = spans.filter(pl.col("span") >= cfg.idle_learn_span)
+    learned = streams.filter(pl.col("span") >= cfg.idle_learn_span).select(*STREAM, "events", "hours")
     hours = pl.DataFrame({"hour": list(range(24))}, schema={"hour": pl.Int8})
-    counts = frame.group_by([*STREAM, pl.col("ts").dt.hour().alias("hour")]).agg(n=pl.len())
-    table = learned.join(hours, how="cross").join(counts, on=[*STREAM, "hour"], how="left")
+    counts = learned.select(*STREAM, "hours").explode("hours").unnest("hours").rename({"ts": "hour"})
+    table = learned.drop("hours").join(hours, how="cross").join(counts, on=[*STREAM, "hour"], how="left")
     quiet = pl.col("n").fill_null(0) < pl.col("events") / 24 * cfg.idle_hour_share
     return table.filter(quiet).select(*STREAM, "hour")
 
