@@ -135,6 +135,19 @@ def test_events_parquet_is_sorted_by_ts_and_keeps_ties_and_columns(tmp_path: Pat
     assert back.schema["ts"] == pl.Datetime("us", "UTC")
 
 
+@pytest.mark.parametrize("null_first", [False, True])
+def test_events_parquet_puts_events_without_time_last_whether_or_not_the_input_was_sorted(
+    tmp_path: Path, null_first: bool
+) -> None:
+    times = [at(11, 59), at(12, 0), at(12, 0), None]
+    messages = ["a", "b", "c", "no time"]
+    if null_first:  # not in order: the write sorts
+        times, messages = times[-1:] + times[:-1], messages[-1:] + messages[:-1]
+    path = tmp_path / "events.parquet"
+    write_events_parquet(pl.DataFrame({"ts": times, "message": messages}), path)
+    assert pl.read_parquet(path)["message"].to_list() == ["a", "b", "c", "no time"]
+
+
 def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

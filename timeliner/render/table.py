@@ -102,5 +102,7 @@ def write_events_parquet(events: pl.DataFrame, path: str | os.PathLike[str]) -> 
     All columns of ``events`` are kept as they are: the Parquet file is data, not a display, so
     nothing is neutralized or truncated.
     """
-    ordered = events.sort("ts", maintain_order=True, nulls_last=True)
+    in_order = events.get_column("ts").is_sorted(nulls_last=True)
+    # A build's events arrive sorted; sorting again would copy every column of every event.
+    ordered = events if in_order else events.sort("ts", maintain_order=True, nulls_last=True)
     write_atomically(path, ordered.write_parquet)
