@@ -19,13 +19,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from _traps import T0, cloudwatch, jsonl, write_traps
+from _traps import T0, berlin_autumn, cloudwatch, jsonl, write_traps
 from typer.testing import CliRunner
 
-from timeliner import engines, pipeline
+from timeliner import engines, loading, pipeline
 from timeliner.cli import app
-from timeliner.engines import _spool, streaming
+from timeliner.engines import _spool, chunked, streaming
 from timeliner.errors import NoEventsError, StrictRejectsError, UsageError
+from timeliner.reconcile import ROW
 from timeliner.settings import Settings
 
 SETTINGS = Settings(
@@ -281,3 +282,98 @@ def test_detection_reads_only_the_detection_view(inputs: str, request: pytest.Fi
         pipeline.detect_timeline(view, SETTINGS).to_dicts()
         == pipeline.detect_timeline(events, SETTINGS).to_dicts()
     )
+
+
+@pytest.fixture(scope="module")
+def big_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files whose time decisions need the whole file, to be cut in many small pieces."""
+    root = tmp_path_factory.mktemp("big-files")
+    berlin_autumn(root / "clock-berlin.log")  # the DST repeat, told apart in file order
+    with (root / "clock-berlin.log").open("a") as clock:  # longer: more pieces
+        clock.write(
+            "".join(f"2025-10-26 03:{m:02d}:00,000 INFO [main] c.e.Clock: after\n" for m in range(60))
+        )
+    # Yearless syslog across New Year, dated by its file's time.
+    syslog = root / "gateway-syslog"
+    start = datetime(2025, 12, 31, 23, 40)
+    lines = [
+        f"{start + timedelta(minutes=m):%b %e %H:%M:%S} gw01 proxy[7]: request {m} served\n"
+        for m in range(90)
+    ]
+    syslog.write_text("".join(lines))
+    dated = datetime(2026, 1, 2, 8, 0).timestamp()
+    os.utime(syslog, (dated, dated))
+    # Stack traces across piece boundaries, and a line that starts like a time but is none.
+    trace = "".join(f"\tat com.example.Worker.step{i}(Worker.java:{i})\n" for i in range(6))
+    records = []
+    for i in range(12):
+        records.append(f"2026-03-02 09:{i:02d}:00.000 ERROR 9 --- [main] c.e.Worker : step {i} failed\n")
+        records.append(f"java.lang.IllegalStateException: step {i}\n{trace}")
+    records.insert(5, "2026-03-02 99:99 broken\n")
+    (root / "worker.log").write_text("".join(records))
+    jsonl(root / "api.jsonl", "api", [T0 + timedelta(seconds=s) for s in range(0, 600, 15)], {})
+    return root
+
+
+def test_big_files_loaded_piece_by_piece_give_the_whole_file_events(
+    big_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(source_tz=(("*berlin*", "Europe/Berlin"),))
+    engines.build("polars", [str(big_files)], tmp_path / "memory", settings, streaming=False)
+    pieces_of: dict[str, int] = {}
+    to_disk = loading._pieces_to_disk
+
+    def counted(fmt: object, source: chunked.ChunkedSource, scratch: Path) -> object:
+        stored = to_disk(fmt, source, scratch)  # type: ignore[arg-type]
+        pieces_of[Path(source.path).name] = len(stored.files)
+        return stored
+
+    monkeypatch.setattr(loading, "_pieces_to_disk", counted)
+    monkeypatch.setattr(chunked, "CHUNK_BYTES", 1000)  # longer than any one event
+    monkeypatch.setattr(streaming, "BIG_FILE_BYTES", 300)
+    engines.build("polars", [str(big_files)], tmp_path / "streaming", settings, streaming=True)
+    assert_same_outputs(tmp_path / "streaming", tmp_path / "memory")
+    assert sorted(pieces_of) == ["api.jsonl", "clock-berlin.log", "gateway-syslog", "worker.log"]
+    assert min(pieces_of.values()) >= 3, pieces_of
+    assert not [p for p in (tmp_path / "streaming").iterdir() if p.name.startswith(".")]
+    # The traps were sprung: the hour written twice, the year rolled over, the broken line.
+    summary = json.loads((tmp_path / "memory" / "summary.json").read_text())
+    files = {Path(f["path"]).name: f for f in summary["files"]}
+    assert files["clock-berlin.log"]["time"]["dst_repeat_second_pass"] == 12, files["clock-berlin.log"]
+    assert files["gateway-syslog"]["time"]["years"] == [2025, 2026], files["gateway-syslog"]
+    assert files["worker.log"]["rejected"] == 1 and files["worker.log"]["continuations"] == 12 * 7
+
+
+def test_a_big_file_keeps_its_events_in_order_and_numbered_across_pieces(
+    big_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chunked, "CHUNK_BYTES", 1000)
+    spool = _spool.Spool(tmp_path)
+    path = str(big_files / "gateway-syslog")
+    rejects, report = streaming._load_big_file(spool, path, Settings())
+    assert len(spool.parts) >= 3 and rejects.height == 0 and report.events == 90
+    # Parts are read back in the order they were written: the file's own order, numbered 0..n-1.
+    stored = spool.scan().select("line", ROW).collect()
+    assert stored[ROW].to_list() == list(range(90))
+    assert stored["line"].to_list() == list(range(1, 91))
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("pieces-")] == []
+
+
+def test_a_parser_failing_on_a_later_piece_costs_the_whole_file_and_stores_nothing(
+    big_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chunked, "CHUNK_BYTES", 1000)
+    real = chunked.parsed_pieces
+
+    def fails_on_the_second_piece(fmt: object, first: chunked.ChunkedSource) -> object:
+        pieces = real(fmt, first)  # type: ignore[arg-type]
+        yield next(pieces)
+        raise ValueError("boom")
+
+    monkeypatch.setattr(chunked, "parsed_pieces", fails_on_the_second_piece)
+    stored: list[pl.DataFrame] = []
+    path = str(big_files / "worker.log")
+    rejects, report = loading.load_file_in_pieces(path, Settings(), stored.append, tmp_path)
+    assert stored == []
+    assert report.problem is not None and "internal error in parser log4j" in report.problem
+    assert rejects["reason"].to_list() == [f"whole file not read: {report.problem.split('; ')[0]}"]

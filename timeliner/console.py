@@ -9,7 +9,8 @@ import typer
 from timeliner.summary import assumptions
 
 if TYPE_CHECKING:
-    from timeliner.pipeline import BuildResult, FileReport
+    from timeliner.loading import FileReport
+    from timeliner.pipeline import BuildResult
 
 
 def print_build_report(result: BuildResult, *, quiet: bool = False) -> None:

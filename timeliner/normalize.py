@@ -35,7 +35,7 @@ LEVEL_MAP = {
     ),
 }
 
-__all__ = ["LEVEL_MAP", "TimeReport", "finish_run", "map_levels", "normalize_file"]
+__all__ = ["LEVEL_MAP", "TimeReport", "canonical_events", "finish_run", "map_levels", "normalize_file"]
 
 
 def map_levels(level_raw: pl.Expr) -> pl.Expr:
@@ -59,6 +59,11 @@ def normalize_file(
     ``--year`` is given; by default it is read from ``path`` when that exists.
     """
     frame, report = resolve_times(partial, path=path, settings=settings, yearless=yearless, mtime=mtime)
+    return canonical_events(frame, path=path, source=source), report
+
+
+def canonical_events(frame: pl.DataFrame, *, path: str, source: str) -> pl.DataFrame:
+    """A parser's rows with ``ts`` resolved (:func:`resolve_times`) → canonical events of one file."""
     events = frame.with_columns(
         source=pl.lit(source),
         file=pl.lit(path),
@@ -67,7 +72,7 @@ def normalize_file(
         service=pl.col("service").fill_null(pl.lit(path)),
         message=pl.col("message").fill_null(""),
     )
-    return conform_events(events.select([c for c in events.columns if c in EVENT_SCHEMA])), report
+    return conform_events(events.select([c for c in events.columns if c in EVENT_SCHEMA]))
 
 
 def finish_run(events: pl.DataFrame, reports: list[TimeReport], settings: Settings) -> pl.DataFrame:

@@ -17,22 +17,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
-from timeliner import parsers, progress
-from timeliner.engines import chunked
-from timeliner.errors import InputFileError, NoEventsError, NoInputError, OutputError, StrictRejectsError
-from timeliner.limits import cap_event_messages, cut_note
-from timeliner.normalize import TimeReport, finish_run, normalize_file
+from timeliner import progress
+from timeliner.errors import NoEventsError, NoInputError, OutputError, StrictRejectsError
+from timeliner.loading import FileReport, load_file
+from timeliner.normalize import finish_run
 from timeliner.reconcile import ReconcileReport, reconcile
 from timeliner.redact import RedactionReport, redact_event_content, redact_summary, redact_tables
 from timeliner.schema import (
     DETECTION_COLUMNS,
-    REJECT_SCHEMA,
     conform_events,
     conform_timeline,
     empty_events,
 )
 from timeliner.settings import Settings
-from timeliner.sources import SourceFile, expand_inputs
+from timeliner.sources import expand_inputs
 
 if TYPE_CHECKING:
     from timeliner.detectors import DetectConfig
@@ -42,41 +40,6 @@ FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 # Files are parsed on this many threads: polars releases the GIL inside its kernels, so two files
 # are parsed at once on two cores. Results are gathered in input order, whatever finishes first.
 FILE_THREADS = max(1, min(4, os.cpu_count() or 1))
-
-
-@dataclass
-class FileReport:
-    """What happened to one input file (one entry of summary.json's ``files``)."""
-
-    path: str
-    format: str | None = None
-    unit: str = "line"
-    units: int = 0
-    events: int = 0
-    continuations: int = 0
-    rejects: int = 0
-    problem: str | None = None  # why the file was not (fully) read
-    notes: list[str] = field(default_factory=list)
-    time: TimeReport | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "path": self.path,
-            "format": self.format,
-            "unit": self.unit,
-            self.unit + "s": self.units,
-            "events": self.events,
-            "continuations": self.continuations,
-            "rejected": self.rejects,
-            "accounted": self.units == self.events + self.continuations + self.rejects,
-        }
-        if self.problem:
-            out["problem"] = self.problem
-        if self.notes:
-            out["notes"] = self.notes
-        if self.time is not None:
-            out["time"] = self.time.as_dict()
-        return out
 
 
 @dataclass
@@ -177,90 +140,6 @@ def merge_service_rows(rows: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     if settings.annotations:
         timeline = add_annotations(timeline, settings.annotations)
     return timeline
-
-
-def load_file(
-    path: str, settings: Settings, source: SourceFile | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
-    """One file → (events, rejects, report); ``source`` when its bytes were already read (Spark, S3)."""
-    report = FileReport(path=path)
-    try:
-        source = source if source is not None else chunked.open_source(path)
-        report.notes.extend(source.notes)
-        _add_problem(report, *source.problems)
-        detection = parsers.detect_format(source, settings.formats)
-        report.format = detection.format.name
-        if detection.runners_up:
-            report.notes.append(
-                f"also looked like {', '.join(detection.runners_up)}; chose {detection.format.name}"
-            )
-        result = _parse_guarded(detection.format, source)
-    except InputFileError as exc:
-        return empty_events(), _whole_file_reject(path, exc), _failed(report, exc, path)
-    report.unit, report.units = result.unit, result.units
-    report.continuations, report.rejects = result.continuations, result.rejects.height
-    parsing_notes = [n for n in source.notes if n not in report.notes]  # e.g. a line cut to its cap
-    report.notes.extend(parsing_notes + result.notes)
-    partial, cut = cap_event_messages(result.events)
-    if cut:
-        _add_problem(report, cut_note(cut))
-    events, report.time = normalize_file(
-        partial,
-        path=path,
-        source=detection.format.name,
-        settings=settings,
-        yearless=result.yearless,
-        mtime=source.mtime,
-    )
-    report.events = events.height
-    rejects = result.rejects.select(pl.lit(path).alias("file"), "line", "reason", "text")
-    return events, rejects.cast(REJECT_SCHEMA), report  # type: ignore[arg-type]
-
-
-def _parse_guarded(fmt: parsers.Format, source: SourceFile) -> parsers.ParseResult:
-    """Parse one file; a bug in a parser costs that file (reported as one), never the whole run."""
-    try:
-        return chunked.parse_source(fmt, source)  # piece by piece for a big text file
-    except InputFileError:
-        raise
-    except Exception as exc:
-        if os.environ.get("TIMELINER_DEBUG"):
-            raise
-        detail = (str(exc).strip().splitlines() or [""])[0][:200]
-        raise InputFileError(
-            source.path,
-            f"internal error in parser {fmt.name} on this file ({type(exc).__name__}: {detail})",
-            "please report it (set TIMELINER_DEBUG=1 for the traceback); the file was skipped",
-        ) from exc
-
-
-def _add_problem(report: FileReport, *problems: str) -> None:
-    """Add to what the user is told about a file (several problems of one file share its line)."""
-    report.problem = "; ".join([p for p in (report.problem, *problems) if p]) or None
-
-
-def _failed(report: FileReport, exc: InputFileError, path: str) -> FileReport:
-    """A file that could not be read at all: every line of it is one rejected unit."""
-    _add_problem(report, exc.reason + (f"; {exc.hint}" if exc.hint else ""))
-    report.unit, report.units, report.rejects = "file", 1, 1
-    return report
-
-
-def _whole_file_reject(path: str, exc: InputFileError) -> pl.DataFrame:
-    text = _first_line(path)
-    return pl.DataFrame(
-        {"file": [path], "line": [1], "reason": [f"whole file not read: {exc.reason}"], "text": [text]},
-        schema=REJECT_SCHEMA,
-    )
-
-
-def _first_line(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(200)
-    except OSError:
-        return ""
-    return raw.split(b"\n", 1)[0].decode("utf-8", "replace").replace("\x00", "\\0")
 
 
 def add_annotations(timeline: pl.DataFrame, path: str | Path) -> pl.DataFrame:

@@ -16,7 +16,8 @@ import polars as pl
 from timeliner import __version__
 
 if TYPE_CHECKING:
-    from timeliner.pipeline import FileReport, LoadResult
+    from timeliner.loading import FileReport
+    from timeliner.pipeline import LoadResult
     from timeliner.settings import Settings
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from timeliner.engines._partitions import from_arrow
-from timeliner.pipeline import FileReport
+from timeliner.loading import FileReport
 from timeliner.settings import Settings
 
 ALIGN_COLUMNS = ("file", "line", "ts", "ts_basis", "source", "request_id", "received_ts")

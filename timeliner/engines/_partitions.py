@@ -3,10 +3,10 @@
 Nothing here imports pyspark, so every function can be tested (and profiled) without a cluster.
 Three steps, each the same code the polars engine runs:
 
-* :func:`load_partition` — one row per input file → :func:`timeliner.pipeline.load_file` (read,
+* :func:`load_partition` — one row per input file → :func:`timeliner.loading.load_file` (read,
   detect the format, parse, normalize). Its output mixes three kinds of rows in one schema,
   told apart by ``part``: ``event`` rows, ``reject`` rows and one ``report`` row per file (the
-  pickled :class:`~timeliner.pipeline.FileReport`, unpickled on the driver for summary.json);
+  pickled :class:`~timeliner.loading.FileReport`, unpickled on the driver for summary.json);
 * :func:`classify_partition` — events → :func:`timeliner.pipeline.classify_events`;
 * :func:`detect_service` — every event of one service → :func:`timeliner.pipeline.detect_timeline`.
   All detectors work service by service (gaps per source and service), so the rows found for one
@@ -80,7 +80,7 @@ def to_batches(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> Iterator[
 
 def load_partition(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:
     """Input files (FILES_SCHEMA rows) → their events, rejects and report (LOADED_SCHEMA rows)."""
-    from timeliner.pipeline import load_file
+    from timeliner.loading import load_file
 
     for batch in batches:
         for row in batch.to_pylist():

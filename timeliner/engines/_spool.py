@@ -68,6 +68,10 @@ class Spool:
             shared, self._pending = pl.concat(self._pending, how="vertical"), []
         self._write_parts(shared)
 
+    def add_piece(self, events: pl.DataFrame) -> None:
+        """Store the next piece of one big file's events: parts of its own, after its earlier pieces."""
+        self._write_parts(events)
+
     def flush(self) -> None:
         """Write the small files still waiting for a part."""
         with self._lock:

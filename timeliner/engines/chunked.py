@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeGuard
 
 import polars as pl
 
@@ -41,7 +42,16 @@ CHUNKED_FORMATS = frozenset(
     }
 )
 
-__all__ = ["CHUNKED_FORMATS", "CHUNK_BYTES", "ChunkedSource", "open_source", "parse_source"]
+__all__ = [
+    "CHUNKED_FORMATS",
+    "CHUNK_BYTES",
+    "ChunkedSource",
+    "combined",
+    "in_pieces",
+    "open_source",
+    "parse_source",
+    "parsed_pieces",
+]
 
 
 @dataclass
@@ -70,20 +80,29 @@ def _whole_only(path: str) -> bool:
     return magic == GZIP_MAGIC or magic in UTF16_BOMS
 
 
+def in_pieces(source: SourceFile, fmt: Format) -> TypeGuard[ChunkedSource]:
+    """Whether ``source`` is the first piece of a big file that ``fmt`` parses piece by piece."""
+    return isinstance(source, ChunkedSource) and fmt.name in CHUNKED_FORMATS
+
+
 def parse_source(fmt: Format, source: SourceFile) -> ParseResult:
     """``fmt.parse(source)``, piece by piece when ``source`` is the first piece of a big file."""
     if not isinstance(source, ChunkedSource):
         return fmt.parse(source)
-    if fmt.name not in CHUNKED_FORMATS:
+    if not in_pieces(source, fmt):
         _close(source.rest)
         whole = read_source(source.path)
         source.notes.extend(n for n in whole.notes if n not in source.notes)
         return fmt.parse(whole)
-    return _parse_pieces(fmt, source)
+    return combined(list(parsed_pieces(fmt, source)))
 
 
-def _parse_pieces(fmt: Format, first: ChunkedSource) -> ParseResult:
-    done: list[ParseResult] = []
+def parsed_pieces(fmt: Format, first: ChunkedSource) -> Iterator[ParseResult]:
+    """What each piece of a big file adds to its parse, lines numbered in the whole file.
+
+    :func:`combined` of them all is the whole file's parse. Each result's events are final: an
+    event still open at the end of a piece is parsed again, whole, with the next piece.
+    """
     carry, offset, read = "", 0, 0
     piece: SourceFile | None = first
     while piece is not None:
@@ -93,11 +112,10 @@ def _parse_pieces(fmt: Format, first: ChunkedSource) -> ParseResult:
         result = fmt.parse(replace(first, text=text, notes=first.notes, rest=iter(())))
         _merge_notes(first, piece)
         kept, carry = _keep(result, text, last=following is None)
-        done.append(_shifted(kept, offset))
         offset += kept.units
         progress.piece_done(first.path, read)
+        yield _shifted(kept, offset - kept.units)
         piece = None if following is None else source_from_bytes(first.path, following, first.mtime)
-    return _combined(done)
 
 
 def _keep(result: ParseResult, text: str, *, last: bool) -> tuple[ParseResult, str]:
@@ -129,7 +147,8 @@ def _shifted(result: ParseResult, offset: int) -> ParseResult:
     return result
 
 
-def _combined(results: list[ParseResult]) -> ParseResult:
+def combined(results: list[ParseResult]) -> ParseResult:
+    """One parse result out of the results of a file's pieces, in order."""
     notes: list[str] = []
     for result in results:
         notes.extend(n for n in result.notes if n not in notes)

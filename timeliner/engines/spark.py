@@ -43,9 +43,9 @@ from timeliner.engines import _partitions as parts
 from timeliner.engines._align import align_on_spark
 from timeliner.engines._reconcile import reconcile_on_spark
 from timeliner.errors import UsageError
+from timeliner.loading import FileReport
 from timeliner.pipeline import (
     BuildResult,
-    FileReport,
     LoadResult,
     _ensure_out,
     merge_service_rows,

@@ -5,8 +5,9 @@ parses, times, reconciles, classifies and detects is the in-memory build's; what
 where the events live between the steps, a :class:`~timeliner.engines._spool.Spool` of Parquet
 files on disk (in a hidden folder inside ``--out``, removed at the end):
 
-1. **load** — each file is parsed and normalized (:func:`timeliner.pipeline.load_file`, big text
-   files piece by piece) and its events are written to the spool; only its rejects and report stay;
+1. **load** — each file is parsed and normalized (:func:`timeliner.loading.load_file`) and its
+   events are written to the spool; only its rejects and report stay. A big text file goes piece
+   by piece (:func:`timeliner.loading.load_file_in_pieces`): only its time columns are held whole;
 2. **time** — the cross-source decisions read aggregates and anchors back: per-file spans for
    yearless files (a moved file is rewritten), and the rows with a request id or a receipt time
    for the skew estimates (:mod:`timeliner.alignment`);
@@ -20,8 +21,8 @@ files on disk (in a hidden folder inside ``--out``, removed at the end):
 6. **write** — ``events.parquet`` is written slice of time by slice of time; the chart and
    summary.json get four columns of every event (ts, service, source, level).
 
-Peak memory is then about the largest input file's parse, or the largest detection batch, plus
-the four chart columns, instead of every event with every stage's copy. The outputs are the
+Peak memory is then about the largest detection batch (whole services, so the biggest service's
+events) or one piece's parse, plus the four chart columns, instead of every event with every stage's copy. The outputs are the
 in-memory build's, byte for byte (``tests/test_streaming_engine.py``). ``--redact`` is not
 available in this mode.
 """
@@ -29,6 +30,7 @@ available in this mode.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -41,17 +43,16 @@ import polars as pl
 
 from timeliner import alignment, progress, skew
 from timeliner.engines._spool import Spool
+from timeliner.loading import FileReport, load_file, load_file_in_pieces
 from timeliner.pipeline import (
     FILE_THREADS,
     BuildResult,
-    FileReport,
     LoadResult,
     _ensure_out,
     classify_events,
     detect_timeline,
     detection_view,
     input_files,
-    load_file,
     merge_service_rows,
     no_events_error,
     write_outputs,
@@ -112,17 +113,15 @@ def build_streaming(inputs: Sequence[str | Path], out: str | Path, settings: Set
 
 def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[FileReport], pl.DataFrame]:
     """Parse every file into the spool; keep each file's report and rejected lines."""
-    # Parsing a file holds a few times its size: big files take turns, small ones run beside them.
+    # Big files take turns: each holds one piece's parse (a few times the piece) at a time.
     big_file_turn = threading.Lock()
 
     def load_one(path: str) -> tuple[pl.DataFrame, FileReport]:
         if input_bytes([path]) > BIG_FILE_BYTES:
             with big_file_turn:
-                events, rejects, report = load_file(path, settings)
-        else:
-            events, rejects, report = load_file(path, settings)
-        # Each event's position in its file: what tells two identical events of one file apart.
-        spool.add(events.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW)))
+                return _load_big_file(spool, path, settings)
+        events, rejects, report = load_file(path, settings)
+        spool.add(_numbered(events, 0))
         return rejects, report
 
     with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
@@ -130,6 +129,27 @@ def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[File
     spool.flush()
     rejects = pl.concat([r for r, _ in loaded], how="vertical").sort(["file", "line"])
     return [report for _, report in loaded], rejects.cast(REJECT_SCHEMA)  # type: ignore[arg-type]
+
+
+def _load_big_file(spool: Spool, path: str, settings: Settings) -> tuple[pl.DataFrame, FileReport]:
+    """One big file into the spool piece by piece (``pipeline.load_file_in_pieces``)."""
+    scratch = Path(tempfile.mkdtemp(prefix="pieces-", dir=spool.folder))
+    stored = 0
+
+    def store(events: pl.DataFrame) -> None:
+        nonlocal stored
+        spool.add_piece(_numbered(events, stored))
+        stored += events.height
+
+    try:
+        return load_file_in_pieces(path, settings, store, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _numbered(events: pl.DataFrame, first: int) -> pl.DataFrame:
+    """Each event's position in its file: what tells two identical events of one file apart."""
+    return events.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + first).alias(ROW))
 
 
 def _align(spool: Spool, reports: list[FileReport], settings: Settings) -> dict[str, timedelta]:
