@@ -33,6 +33,7 @@ from timeliner.timeparse._forms import (
 from timeliner.timeparse._iso import (
     has_offset,
     iso_columns,
+    iso_columns_given_instant,
     iso_to_local,
     iso_to_utc,
     repair_iso,
@@ -58,6 +59,7 @@ __all__ = [
     "epoch_unit",
     "has_offset",
     "iso_columns",
+    "iso_columns_given_instant",
     "iso_to_local",
     "iso_to_utc",
     "local_to_utc",

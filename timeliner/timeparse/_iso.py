@@ -85,7 +85,15 @@ def iso_columns(text: pl.Expr) -> dict[str, pl.Expr]:
     Use as ``frame.with_columns(**iso_columns(pl.col("ts")))``: ``ts_utc`` (and ``ts_basis`` =
     ``"offset"``) where the text fixes the instant, else ``ts_local`` for normalize to localize.
     """
-    utc = iso_to_utc(text)
+    return iso_columns_given_instant(text, iso_to_utc(text))
+
+
+def iso_columns_given_instant(text: pl.Expr, utc: pl.Expr) -> dict[str, pl.Expr]:
+    """:func:`iso_columns`, where ``utc`` is ``iso_to_utc(text)`` already worked out.
+
+    For queries run in steps: ``utc`` is then a column of an earlier step, so the text is read as
+    an instant once, where the expression form would read it again for each column using it.
+    """
     return {
         "ts_utc": utc,
         # Read as local time only where it is not an instant: a reader over a null costs nothing.
