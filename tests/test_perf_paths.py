@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
@@ -126,3 +127,25 @@ def test_corpus_truth_matches_what_was_read(corpus: Path) -> None:
     per_file = {Path(f).name: n for f, n in counts.iter_rows()}
     assert per_file == {name: f["events"] for name, f in truth["files"].items()}
     assert isinstance(loaded.events["ts"].dtype, pl.Datetime) and loaded.events["ts"].dtype.time_zone == "UTC"
+
+
+def test_files_are_started_biggest_first_and_come_back_in_input_order(tmp_path: Path) -> None:
+    sizes = {"a-small.log": 10, "m-medium.log": 1_000, "z-big.log": 100_000}
+    paths = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        paths.append(str(tmp_path / name))
+    packed = tmp_path / "b-packed.log.gz"
+    packed.write_bytes(b"x" * 500)  # counts 10x: 5,000 once inflated, more than the medium file
+    paths.insert(1, str(packed))
+    paths.append(str(tmp_path / "missing.log"))  # weighs nothing: started last
+    started: list[str] = []
+
+    def work(path: str) -> str:
+        started.append(Path(path).name)
+        return path.upper()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pipeline.map_largest_first(pool, work, paths)
+    assert started == ["z-big.log", "b-packed.log.gz", "m-medium.log", "a-small.log", "missing.log"]
+    assert results == [path.upper() for path in paths]

@@ -133,7 +133,8 @@ def build(
 
 
 def _streaming_note(weight: int) -> str:
-    from timeliner.engines.streaming import COMPRESSED_GROWTH, STREAM_ABOVE_BYTES
+    from timeliner.engines.streaming import STREAM_ABOVE_BYTES
+    from timeliner.sources import COMPRESSED_GROWTH
 
     return (
         f"note: about {weight / 2**30:.1f} GiB of input (compressed files counted at {COMPRESSED_GROWTH}x their size), "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +30,7 @@ from timeliner.schema import (
     empty_events,
 )
 from timeliner.settings import Settings
-from timeliner.sources import expand_inputs
+from timeliner.sources import expand_inputs, read_weight
 
 if TYPE_CHECKING:
     from timeliner.detectors import DetectConfig
@@ -59,7 +59,7 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
     reports: list[FileReport] = []
     problems: list[str] = []
     with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
-        loaded = list(pool.map(track(lambda path: load_file(path, settings)), paths))
+        loaded = map_largest_first(pool, track(lambda path: load_file(path, settings)), paths)
     for path, (events, rejects, report) in zip(paths, loaded, strict=True):
         reports.append(report)
         if report.problem:
@@ -80,6 +80,22 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
         problems=problems,
         reconciled=reconciled,
     )
+
+
+R = TypeVar("R")
+
+
+def map_largest_first(pool: ThreadPoolExecutor, work: Callable[[str], R], paths: Sequence[str]) -> list[R]:
+    """``work(path)`` for every path on ``pool``, biggest files first; results in the order of ``paths``.
+
+    In the order given, a big file that sorts last would start last and run alone at the end while
+    the other threads wait; started first, it runs beside the small ones.
+    """
+    order = sorted(range(len(paths)), key=lambda i: -read_weight(paths[i]))  # stable: ties keep order
+    results: list[R | None] = [None] * len(paths)
+    for index, result in zip(order, pool.map(work, [paths[i] for i in order]), strict=True):
+        results[index] = result
+    return results  # type: ignore[return-value]  # every slot was filled
 
 
 def input_files(inputs: Sequence[str | Path]) -> list[str]:

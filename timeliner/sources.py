@@ -107,6 +107,20 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], 
     return files, configs
 
 
+# A compressed log inflates about this much once read: what its weight counts, for the order files
+# are parsed in and for the choice of streaming mode.
+COMPRESSED_GROWTH = 10
+
+
+def read_weight(path: str) -> int:
+    """What a file weighs once read: its size, a ``.gz`` counted COMPRESSED_GROWTH times (0 if unreadable)."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return 0  # a missing file is reported when it is read
+    return size * (COMPRESSED_GROWTH if path.endswith((".gz", ".gzip")) else 1)
+
+
 def _walk(root: str) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

@@ -29,7 +29,6 @@ available in this mode.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
@@ -53,6 +52,7 @@ from timeliner.pipeline import (
     detect_timeline,
     detection_view,
     input_files,
+    map_largest_first,
     merge_service_rows,
     no_events_error,
     write_outputs,
@@ -60,12 +60,12 @@ from timeliner.pipeline import (
 from timeliner.reconcile import ROW, ReconcilePlan, apply_reconcile, plan_reconcile
 from timeliner.schema import REJECT_SCHEMA, conform_events
 from timeliner.settings import Settings
+from timeliner.sources import read_weight
 
 # Inputs bigger than this (compressed files counted at COMPRESSED_GROWTH times their size) are built
 # in streaming mode unless --in-memory says otherwise: an in-memory build peaks at several times
 # its input.
 STREAM_ABOVE_BYTES = 1024**3
-COMPRESSED_GROWTH = 10
 # Files bigger than this are parsed one at a time.
 BIG_FILE_BYTES = 64 * 1024**2
 # Events of the services detected together: the detectors' working set is a few times this.
@@ -76,14 +76,7 @@ __all__ = ["STREAM_ABOVE_BYTES", "build_streaming", "input_bytes"]
 
 def input_bytes(paths: Sequence[str]) -> int:
     """What the inputs weigh once read: sizes on disk, compressed files counted COMPRESSED_GROWTH times."""
-    total = 0
-    for path in paths:
-        try:
-            size = os.path.getsize(path)
-        except OSError:
-            continue  # a missing file is reported when it is read
-        total += size * (COMPRESSED_GROWTH if path.endswith((".gz", ".gzip")) else 1)
-    return total
+    return sum(map(read_weight, paths))
 
 
 def build_streaming(inputs: Sequence[str | Path], out: str | Path, settings: Settings) -> BuildResult:
@@ -125,7 +118,7 @@ def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[File
         return rejects, report
 
     with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
-        loaded = list(pool.map(track(load_one), paths))
+        loaded = map_largest_first(pool, track(load_one), paths)
     spool.flush()
     rejects = pl.concat([r for r, _ in loaded], how="vertical").sort(["file", "line"])
     return [report for _, report in loaded], rejects.cast(REJECT_SCHEMA)  # type: ignore[arg-type]
