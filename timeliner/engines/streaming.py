@@ -22,8 +22,8 @@ files on disk (in a hidden folder inside ``--out``, removed at the end):
    summary.json get four columns of every event (ts, service, source, level).
 
 Peak memory is then about the largest detection batch (whole services, so the biggest service's
-events) or one piece's parse, plus the four chart columns, instead of every event with every stage's copy. The outputs are the
-in-memory build's, byte for byte (``tests/test_streaming_engine.py``). ``--redact`` is not
+events) or one piece's parse, plus the four chart columns, instead of every event with every
+stage's copy. The outputs are the in-memory build's, byte for byte (``tests/test_streaming_engine.py``). ``--redact`` is not
 available in this mode.
 """
 
@@ -62,7 +62,7 @@ from timeliner.schema import REJECT_SCHEMA, conform_events
 from timeliner.settings import Settings
 from timeliner.sources import read_weight
 
-# Inputs bigger than this (compressed files counted at COMPRESSED_GROWTH times their size) are built
+# Inputs bigger than this (compressed files weighed by sources.read_weight) are built
 # in streaming mode unless --in-memory says otherwise: an in-memory build peaks at several times
 # its input.
 STREAM_ABOVE_BYTES = 1024**3
@@ -75,7 +75,7 @@ __all__ = ["STREAM_ABOVE_BYTES", "build_streaming", "input_bytes"]
 
 
 def input_bytes(paths: Sequence[str]) -> int:
-    """What the inputs weigh once read: sizes on disk, compressed files counted COMPRESSED_GROWTH times."""
+    """What the inputs weigh once read (:func:`timeliner.sources.read_weight`, summed)."""
     return sum(map(read_weight, paths))
 
 
@@ -125,7 +125,7 @@ def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[File
 
 
 def _load_big_file(spool: Spool, path: str, settings: Settings) -> tuple[pl.DataFrame, FileReport]:
-    """One big file into the spool piece by piece (``pipeline.load_file_in_pieces``)."""
+    """One big file into the spool piece by piece (``loading.load_file_in_pieces``)."""
     scratch = Path(tempfile.mkdtemp(prefix="pieces-", dir=spool.folder))
     stored = 0
 
