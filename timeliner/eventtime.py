@@ -32,6 +32,10 @@ from timeliner.timeparse._years import (
 )
 from timeliner.timereport import TimeReport
 
+# Every column of a parser's rows that resolve_times reads: a caller that holds a big file's rows
+# elsewhere (loading.load_file_in_pieces) resolves these alone and joins the result back.
+TIME_COLUMNS = ("line", "ts_local", "ts_utc", "ts_basis", "tz_abbrev")
+
 
 def resolve_times(
     partial: pl.DataFrame,
@@ -241,4 +245,4 @@ def _year_from_instants(frame: pl.DataFrame) -> int | None:
     return min((guess - 1, guess, guess + 1), key=distance)
 
 
-__all__ = ["TimeReport", "resolve_times"]
+__all__ = ["TIME_COLUMNS", "TimeReport", "resolve_times"]

@@ -20,14 +20,14 @@ import polars as pl
 from timeliner import parsers
 from timeliner.engines import chunked
 from timeliner.errors import InputFileError
-from timeliner.eventtime import resolve_times
+from timeliner.eventtime import TIME_COLUMNS, resolve_times
 from timeliner.limits import cap_event_messages, cut_note
 from timeliner.normalize import TimeReport, canonical_events, normalize_file
 from timeliner.schema import REJECT_SCHEMA, empty_events
 from timeliner.settings import Settings
 from timeliner.sources import SourceFile
 
-__all__ = ["TIME_COLUMNS", "FileReport", "load_file", "load_file_in_pieces"]
+__all__ = ["FileReport", "load_file", "load_file_in_pieces"]
 
 
 @dataclass
@@ -157,10 +157,6 @@ def _normalized(
 def _file_rejects(path: str, result: parsers.ParseResult) -> pl.DataFrame:
     rejects = result.rejects.select(pl.lit(path).alias("file"), "line", "reason", "text")
     return rejects.cast(REJECT_SCHEMA)  # type: ignore[arg-type]
-
-
-# What resolving times reads of a parser's rows: all a big file's pieces keep in memory together.
-TIME_COLUMNS = ("line", "ts_local", "ts_utc", "ts_basis", "tz_abbrev")
 
 
 @dataclass

@@ -92,10 +92,8 @@ def map_largest_first(pool: ThreadPoolExecutor, work: Callable[[str], R], paths:
     the other threads wait; started first, it runs beside the small ones.
     """
     order = sorted(range(len(paths)), key=lambda i: -read_weight(paths[i]))  # stable: ties keep order
-    results: list[R | None] = [None] * len(paths)
-    for index, result in zip(order, pool.map(work, [paths[i] for i in order]), strict=True):
-        results[index] = result
-    return results  # type: ignore[return-value]  # every slot was filled
+    done = dict(zip(order, pool.map(work, [paths[i] for i in order]), strict=True))
+    return [done[i] for i in range(len(paths))]
 
 
 def input_files(inputs: Sequence[str | Path]) -> list[str]:

@@ -110,7 +110,7 @@ def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[File
     big_file_turn = threading.Lock()
 
     def load_one(path: str) -> tuple[pl.DataFrame, FileReport]:
-        if input_bytes([path]) > BIG_FILE_BYTES:
+        if read_weight(path) > BIG_FILE_BYTES:
             with big_file_turn:
                 return _load_big_file(spool, path, settings)
         events, rejects, report = load_file(path, settings)
