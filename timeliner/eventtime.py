@@ -15,6 +15,7 @@ two is reported: it is the file's real zone offset. Yearless rows get their year
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ import polars as pl
 from timeliner import skew, timeparse, zones
 from timeliner.schema import PLACEHOLDER_YEAR
 from timeliner.settings import Settings
+from timeliner.sources import FILE_INDEX
 from timeliner.timeparse._years import (
     MTIME_SLACK,
     impossible_feb29,
@@ -46,21 +48,52 @@ def resolve_times(
     mtime: float | None = None,
 ) -> tuple[pl.DataFrame, TimeReport]:
     """``partial`` (a parser's frame) with ``ts`` and ``ts_basis`` set, in file order, and its report."""
-    report = TimeReport(path=path)
-    # Parsers give rows in line order nearly always; sorting anyway would copy every column.
-    frame = partial if partial["line"].is_sorted() else partial.sort("line", maintain_order=True)
+    frame, reports = resolve_file_times(partial, [path], settings, yearless=yearless, mtime=mtime)
+    return frame, reports[0]
+
+
+def resolve_file_times(
+    partial: pl.DataFrame,
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    yearless: bool = False,
+    mtime: float | None = None,
+) -> tuple[pl.DataFrame, list[TimeReport]]:
+    """:func:`resolve_times` for the rows of several files at once, with one report per file.
+
+    Column ``FILE_INDEX`` says which of ``paths`` a row is from (without it every row is from
+    ``paths[0]``) and ``line`` is the line in that file. Each file gets exactly what it gets alone:
+    its own zone and skew, its DST repeats told apart in its own order. Yearless rows are dated from
+    their own file's dates (``mtime``), so they come one file at a time.
+    """
+    if yearless and len(paths) != 1:
+        raise ValueError("yearless rows are dated per file: resolve them one file at a time")
+    single = FILE_INDEX not in partial.columns
+    frame = partial.with_columns(pl.lit(0, dtype=pl.UInt32).alias(FILE_INDEX)) if single else partial
+    if not _in_file_order(frame):  # parsers give rows in line order nearly always: sorting copies all
+        frame = frame.sort(FILE_INDEX, "line", maintain_order=True)
+    reports = [TimeReport(path=path) for path in paths]
     if yearless:
-        frame = _assign_years(frame, settings, path, _mtime(path, mtime), report)
+        frame = _assign_years(frame, settings, paths[0], _mtime(paths[0], mtime), reports[0])
     table = zones.abbreviation_table(settings.abbrevs)
     frame = _which_evidence(frame, table)
-    localized, zone = _localize(frame, path, settings, report)
-    frame = _instants(frame, localized, zone)
-    _report_abbreviations(frame, table, report)
-    _report_second_clock(frame, report)
-    frame = _apply_manual_skew(frame, path, settings, report)
-    report.events_with_offset = int(frame["ts_utc"].is_not_null().sum())
-    report.basis = dict(sorted(_count(frame, "ts_basis").items()))
-    return frame.drop("_abbr_s", "_by_abbr", "_by_zone"), report
+    localized, zone_of = _localize(frame, paths, settings, reports)
+    frame = _instants(frame, localized, zone_of)
+    _report_abbreviations(frame, table, reports)
+    _report_second_clock(frame, reports)
+    frame = _apply_manual_skew(frame, paths, settings, reports)
+    _report_bases(frame, reports)
+    frame = frame.drop("_abbr_s", "_by_abbr", "_by_zone")
+    return (frame.drop(FILE_INDEX) if single else frame), reports
+
+
+def _in_file_order(frame: pl.DataFrame) -> bool:
+    """Whether rows are ordered by file, then line (the order every decision below reads them in)."""
+    if frame.get_column(FILE_INDEX).n_unique() == 1:
+        return frame.get_column("line").is_sorted()
+    file, line = pl.col(FILE_INDEX).diff(), pl.col("line").diff()
+    return bool(frame.select(((file > 0) | ((file == 0) & (line >= 0))).fill_null(True).all()).item())
 
 
 def _which_evidence(frame: pl.DataFrame, table: dict[str, zones.Abbreviation]) -> pl.DataFrame:
@@ -72,7 +105,7 @@ def _which_evidence(frame: pl.DataFrame, table: dict[str, zones.Abbreviation]) -
     )
 
 
-def _instants(frame: pl.DataFrame, localized: pl.Series, zone: str | None) -> pl.DataFrame:
+def _instants(frame: pl.DataFrame, localized: pl.Series, zone_of: dict[int, str]) -> pl.DataFrame:
     """``ts`` from the strongest evidence of each row, and ``ts_basis`` saying which it was."""
     abbrev = pl.col("tz_abbrev").str.strip_chars().str.to_uppercase()
     by_abbr = (pl.col("ts_local") - pl.duration(seconds=pl.col("_abbr_s"))).dt.replace_time_zone("UTC")
@@ -84,87 +117,180 @@ def _instants(frame: pl.DataFrame, localized: pl.Series, zone: str | None) -> pl
         .when("_by_abbr")
         .then(pl.concat_str(pl.lit("abbrev:"), abbrev))
         .when("_by_zone")
-        .then(pl.lit(f"zone:{zone}")),
+        .then(_per_file_text({i: f"zone:{zone}" for i, zone in zone_of.items()})),
+    )
+
+
+def _per_file_text(values: dict[int, str]) -> pl.Expr:
+    """A text per file index (null for files not in ``values``)."""
+    if len(set(values.values())) == 1:
+        return pl.lit(next(iter(values.values())), dtype=pl.String)
+    return pl.col(FILE_INDEX).replace_strict(
+        list(values), list(values.values()), default=None, return_dtype=pl.String
     )
 
 
 def _localize(
-    frame: pl.DataFrame, path: str, settings: Settings, report: TimeReport
-) -> tuple[pl.Series, str | None]:
-    needs_zone = int(frame["_by_zone"].sum())
-    if not needs_zone:
-        report.zone_reason = (
-            "not needed: every timestamp carries its offset, a zone abbreviation, or is an epoch"
-        )
-        return pl.Series("ts_local", [None] * frame.height, dtype=pl.Datetime("us", "UTC")), None
-    zone, why = settings.zone_for(path)
-    only_zone = frame.with_columns(ts_local=pl.when("_by_zone").then(pl.col("ts_local")))
-    localized, loc = timeparse.localize(only_zone, zone)
-    report.events_localized = needs_zone
-    report.zone, report.zone_reason = zone, why
-    report.zone_assumed = not settings.tz and not why.startswith("--source-tz")
+    frame: pl.DataFrame, paths: Sequence[str], settings: Settings, reports: list[TimeReport]
+) -> tuple[pl.Series, dict[int, str]]:
+    """The instants of rows read in their file's zone (null elsewhere), and each such file's zone."""
+    needs = _per_file(frame, pl.col("_by_zone").sum())
+    by_zone: dict[str, list[int]] = {}
+    for index, report in enumerate(reports):
+        if not needs.get(index):
+            report.zone_reason = (
+                "not needed: every timestamp carries its offset, a zone abbreviation, or is an epoch"
+            )
+            continue
+        zone, why = settings.zone_for(paths[index])
+        report.events_localized = int(needs[index])
+        report.zone, report.zone_reason = zone, why
+        report.zone_assumed = not settings.tz and not why.startswith("--source-tz")
+        by_zone.setdefault(zone, []).append(index)
+    zone_of = {index: zone for zone, files in by_zone.items() for index in files}
+    parts = [_localize_zone(frame, zone, files, reports) for zone, files in by_zone.items()]
+    if not parts:
+        return pl.Series("ts_local", [None] * frame.height, dtype=pl.Datetime("us", "UTC")), zone_of
+    if len(parts) == 1:
+        return parts[0], zone_of
+    return pl.select(pl.coalesce(parts).alias("ts_local")).to_series(), zone_of
+
+
+def _localize_zone(frame: pl.DataFrame, zone: str, files: list[int], reports: list[TimeReport]) -> pl.Series:
+    """Rows of ``files`` that need a zone, read in ``zone`` (null on every other row).
+
+    Several files are read in one go while no row falls in a DST repeat or gap: then every row has
+    one reading, whatever the rows around it. Otherwise each file is read on its own, in its own
+    order, as the repeat is told apart by what came before it in that file.
+    """
+    wanted = pl.col("_by_zone") & pl.col(FILE_INDEX).is_in(files)
+    only_zone = frame.with_columns(ts_local=pl.when(wanted).then(pl.col("ts_local")))
+    if len(files) == 1:
+        localized, loc = timeparse.localize(only_zone, zone)
+        _report_dst(reports[files[0]], loc)
+        return localized
+    localized, loc = timeparse.localize(only_zone.with_row_index("_order"), zone, order="_order")
+    if not (loc.ambiguous_earlier or loc.ambiguous_later or loc.nonexistent):
+        return localized
+    pieces, offset = [], 0
+    for index, rows in _file_runs(frame):  # rows are in file order: each file is one run
+        piece = only_zone.slice(offset, rows)
+        offset += rows
+        if index in files:
+            alone, loc = timeparse.localize(piece, zone)
+            _report_dst(reports[index], loc)
+            pieces.append(alone)
+        else:
+            pieces.append(pl.Series("ts_local", [None] * rows, dtype=localized.dtype))
+    return pl.concat(pieces)
+
+
+def _file_runs(frame: pl.DataFrame) -> list[tuple[int, int]]:
+    """(file index, rows) of each file in a frame in file order."""
+    runs = frame.get_column(FILE_INDEX).rle().struct.unnest()
+    return list(zip(runs.get_column("value").to_list(), runs.get_column("len").to_list(), strict=True))
+
+
+def _report_dst(report: TimeReport, loc: timeparse.LocalizeReport) -> None:
     report.dst_repeat_first_pass, report.dst_repeat_second_pass = loc.ambiguous_earlier, loc.ambiguous_later
     report.first_ambiguous_line = loc.first_ambiguous_line
     report.dst_nonexistent, report.first_nonexistent_line = loc.nonexistent, loc.first_nonexistent_line
-    return localized, zone
+
+
+def _per_file(frame: pl.DataFrame, value: pl.Expr) -> dict[int, Any]:
+    """``value`` aggregated over each file's rows: {file index: value} (files without rows absent)."""
+    rows = frame.group_by(FILE_INDEX).agg(value.alias("_value"))
+    return dict(zip(rows.get_column(FILE_INDEX).to_list(), rows.get_column("_value").to_list(), strict=True))
 
 
 def _report_abbreviations(
-    frame: pl.DataFrame, table: dict[str, zones.Abbreviation], report: TimeReport
+    frame: pl.DataFrame, table: dict[str, zones.Abbreviation], reports: list[TimeReport]
 ) -> None:
     if frame["tz_abbrev"].null_count() == frame.height:
         return  # no abbreviation in the file (nearly always): nothing to count, in no time
-    used = frame.filter("_by_abbr")
-    report.events_by_abbreviation = used.height
-    for name, count in sorted(
-        _count(
-            used.with_columns(pl.col("tz_abbrev").str.strip_chars().str.to_uppercase()), "tz_abbrev"
-        ).items()
-    ):
-        known = table.get(name)
-        entry: dict[str, Any] = {"abbreviation": name, "events": count}
-        if known is None:
-            entry.update(offset=name, meaning="numeric offset in the text")
-        else:
-            entry.update(offset=known.offset_text, meaning=known.meaning)
-            if known.ambiguous:
-                entry.update(ambiguous=True, other_meanings=known.others)
-        report.abbreviations.append(entry)
-    unknown = frame.filter(
-        pl.col("tz_abbrev").is_not_null() & pl.col("_abbr_s").is_null() & pl.col("ts_utc").is_null()
+    abbrev = pl.col("tz_abbrev").str.strip_chars().str.to_uppercase()
+    used = _per_file_counts(frame.filter("_by_abbr").with_columns(tz_abbrev=abbrev), "tz_abbrev")
+    unknown = _per_file_counts(
+        frame.filter(
+            pl.col("tz_abbrev").is_not_null() & pl.col("_abbr_s").is_null() & pl.col("ts_utc").is_null()
+        ),
+        "tz_abbrev",
     )
-    report.unknown_abbreviations = _count(unknown, "tz_abbrev")
+    for index, report in enumerate(reports):
+        counts = used.get(index, {})
+        report.events_by_abbreviation = sum(counts.values())
+        for name, count in sorted(counts.items()):
+            known = table.get(name)
+            entry: dict[str, Any] = {"abbreviation": name, "events": count}
+            if known is None:
+                entry.update(offset=name, meaning="numeric offset in the text")
+            else:
+                entry.update(offset=known.offset_text, meaning=known.meaning)
+                if known.ambiguous:
+                    entry.update(ambiguous=True, other_meanings=known.others)
+            report.abbreviations.append(entry)
+        report.unknown_abbreviations = unknown.get(index, {})
 
 
-def _report_second_clock(frame: pl.DataFrame, report: TimeReport) -> None:
+def _per_file_counts(frame: pl.DataFrame, column: str) -> dict[int, dict[str, int]]:
+    """Rows per file and value of ``column`` (nulls not counted): {file index: {value: rows}}."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        frame.filter(pl.col(column).is_not_null()).group_by(FILE_INDEX, column).len().sort(FILE_INDEX, column)
+    )
+    for index, value, count in rows.iter_rows():
+        counts.setdefault(index, {})[str(value)] = int(count)
+    return counts
+
+
+def _report_second_clock(frame: pl.DataFrame, reports: list[TimeReport]) -> None:
     """Rows with an instant *and* a local stamp: the difference is the local clock's real offset."""
     both = frame.filter(pl.col("ts_utc").is_not_null() & pl.col("ts_local").is_not_null())
     if both.is_empty():
         return
-    diff = both.select((pl.col("ts_local") - pl.col("ts_utc").dt.replace_time_zone(None)).alias("d"))["d"]
-    median, low, high = diff.median(), diff.min(), diff.max()
-    report.second_clock = {
-        "events": both.height,
-        "local_minus_utc": zones.format_offset(median),  # type: ignore[arg-type]
-        "range_s": [low.total_seconds(), high.total_seconds()],  # type: ignore[union-attr]
-        "used": "the instant (epoch, offset or export envelope); the other stamp is only reported",
-    }
+    diff = pl.col("ts_local") - pl.col("ts_utc").dt.replace_time_zone(None)
+    stats = both.group_by(FILE_INDEX).agg(
+        events=pl.len(), median=diff.median(), low=diff.min(), high=diff.max()
+    )
+    for row in stats.iter_rows(named=True):
+        reports[row[FILE_INDEX]].second_clock = {
+            "events": row["events"],
+            "local_minus_utc": zones.format_offset(row["median"]),
+            "range_s": [row["low"].total_seconds(), row["high"].total_seconds()],
+            "used": "the instant (epoch, offset or export envelope); the other stamp is only reported",
+        }
 
 
 def _apply_manual_skew(
-    frame: pl.DataFrame, path: str, settings: Settings, report: TimeReport
+    frame: pl.DataFrame, paths: Sequence[str], settings: Settings, reports: list[TimeReport]
 ) -> pl.DataFrame:
-    found = skew.manual_skew(path, settings.skew)
-    if found is None:
+    shifts: dict[int, timedelta] = {}
+    for index, (path, report) in enumerate(zip(paths, reports, strict=True)):
+        found = skew.manual_skew(path, settings.skew)
+        if found is not None:
+            delta, why = found
+            report.skew, report.skew_reason, report.skew_delta = skew.signed(delta), why, delta
+            shifts[index] = delta
+    if not shifts:
         return frame
-    delta, why = found
-    report.skew, report.skew_reason, report.skew_delta = skew.signed(delta), why, delta
-    return frame.with_columns(pl.col("ts") + delta)
+    if len(paths) == 1:
+        return frame.with_columns(pl.col("ts") + shifts[0])
+    shift = pl.col(FILE_INDEX).replace_strict(
+        list(shifts), list(shifts.values()), default=timedelta(0), return_dtype=pl.Duration("us")
+    )
+    return frame.with_columns(pl.col("ts") + shift)
 
 
-def _count(frame: pl.DataFrame, column: str) -> dict[str, int]:
-    counts = frame.filter(pl.col(column).is_not_null()).group_by(column).len()
-    return {str(k): int(n) for k, n in counts.iter_rows()}
+def _report_bases(frame: pl.DataFrame, reports: list[TimeReport]) -> None:
+    """Per file: events whose text fixed the instant, and events per ``ts_basis``."""
+    rows = frame.group_by(FILE_INDEX, "ts_basis").agg(
+        pl.len(), pl.col("ts_utc").is_not_null().sum().alias("fixed")
+    )
+    for index, basis, count, fixed in rows.sort(FILE_INDEX, "ts_basis").iter_rows():
+        report = reports[index]
+        report.events_with_offset += int(fixed)
+        if basis is not None:
+            report.basis[str(basis)] = int(count)
 
 
 def _mtime(path: str, given: float | None) -> float | None:
@@ -245,4 +371,4 @@ def _year_from_instants(frame: pl.DataFrame) -> int | None:
     return min((guess - 1, guess, guess + 1), key=distance)
 
 
-__all__ = ["TIME_COLUMNS", "TimeReport", "resolve_times"]
+__all__ = ["TIME_COLUMNS", "TimeReport", "resolve_file_times", "resolve_times"]

@@ -9,12 +9,15 @@ files placed among the dated ones, and clock-skew estimates (applied with ``--sk
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from timeliner.alignment import align_sources
 from timeliner.eventtime import TimeReport, resolve_times
 from timeliner.schema import EVENT_SCHEMA, conform_events
 from timeliner.settings import Settings
+from timeliner.sources import FILE_INDEX
 
 # Level words and numbers as written by log4j, Python, syslog, pino/bunyan, Sentry, Windows...
 LEVEL_MAP = {
@@ -62,14 +65,22 @@ def normalize_file(
     return canonical_events(frame, path=path, source=source), report
 
 
-def canonical_events(frame: pl.DataFrame, *, path: str, source: str) -> pl.DataFrame:
-    """A parser's rows with ``ts`` resolved (:func:`resolve_times`) → canonical events of one file."""
+def canonical_events(frame: pl.DataFrame, *, path: str | Sequence[str], source: str) -> pl.DataFrame:
+    """A parser's rows with ``ts`` resolved (:func:`resolve_times`) → canonical events of one file.
+
+    Rows of several files (a batch, :func:`timeliner.eventtime.resolve_file_times`) give ``path``
+    as the list of their paths, indexed by the rows' ``FILE_INDEX``.
+    """
+    if isinstance(path, str):
+        file = pl.lit(path, dtype=pl.String)
+    else:
+        file = pl.col(FILE_INDEX).replace_strict(range(len(path)), list(path), return_dtype=pl.String)
     events = frame.with_columns(
         source=pl.lit(source),
-        file=pl.lit(path),
+        file=file,
         level=map_levels(pl.col("level_raw")),
         kind=pl.lit(None, dtype=pl.String),
-        service=pl.col("service").fill_null(pl.lit(path)),
+        service=pl.col("service").fill_null(file),
         message=pl.col("message").fill_null(""),
     )
     return conform_events(events.select([c for c in events.columns if c in EVENT_SCHEMA]))

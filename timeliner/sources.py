@@ -79,6 +79,42 @@ class SourceFile:
         return [p[:-1] if p.endswith("\r") else p for p in parts]
 
 
+# In the line frame of a SourceBatch: the index (in ``SourceBatch.files``) of the file a line is from.
+FILE_INDEX = "_file"
+
+
+@dataclass(frozen=True)
+class BatchedFile:
+    """One file of a :class:`SourceBatch`: its lines are ``first_line`` .. ``first_line + lines - 1`` of the batch."""
+
+    source: SourceFile
+    first_line: int
+    lines: int
+
+
+class SourceBatch(SourceFile):
+    """Several small files of one format as one text, so that one parse reads them all.
+
+    Every file's text ends in a newline in the batch, so each of its lines is one line of the
+    batch: ``files[i]`` says where. A parser that supports batches (``Format.batches``) keeps
+    events from running on into the next file and takes path-derived values per file
+    (:func:`timeliner.parsers._identity.per_file`); ``timeliner.batches`` splits the result.
+    """
+
+    files: tuple[BatchedFile, ...]
+
+    def __init__(self, sources: list[SourceFile]) -> None:
+        texts, files, first = [], [], 1
+        for source in sources:
+            text = source.text if not source.text or source.text.endswith("\n") else source.text + "\n"
+            lines = text.count("\n")
+            files.append(BatchedFile(source, first, lines))
+            texts.append(text)
+            first += lines
+        super().__init__(path=f"<{len(sources)} files>", text="".join(texts), encoding="utf-8")
+        self.files = tuple(files)
+
+
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[str]]:
     """Turn the user's INPUT arguments into (log file paths, config file paths).
 
