@@ -178,8 +178,8 @@ def test_a_killed_streaming_build_leaves_its_spool_to_the_next_run(
 def test_ctrl_c_during_many_files_is_prompt(tmp_path: Path) -> None:
     folder = tmp_path / "hosts"
     folder.mkdir()
-    for i in range(3000):  # several seconds of work queued on the file threads
-        (folder / f"host-{i:04d}.log").write_text(log_lines(2))
+    for i in range(30_000):  # ~15 s of work queued on the file threads, in batches of 1,000
+        (folder / f"host-{i:05d}.log").write_text(log_lines(2))
     process = start(folder, tmp_path / "out")
     wait_until(lambda: (tmp_path / "out").exists(), process)
     time.sleep(1.0)

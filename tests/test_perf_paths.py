@@ -19,7 +19,7 @@ from types import ModuleType
 import polars as pl
 import pytest
 
-from timeliner import pipeline, slowpaths
+from timeliner import batching, loading, pipeline, slowpaths
 from timeliner.engines import chunked
 from timeliner.settings import Settings
 
@@ -76,9 +76,9 @@ def _stack_trace_log(path: Path, events: int) -> None:
 def test_pieces_give_the_same_result_as_the_whole_file(
     corpus: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = pipeline.load_file(str(corpus / name), SETTINGS)
+    whole = loading.load_file(str(corpus / name), SETTINGS)
     monkeypatch.setattr(chunked, "CHUNK_BYTES", 16 * 1024)
-    pieces = pipeline.load_file(str(corpus / name), SETTINGS)
+    pieces = loading.load_file(str(corpus / name), SETTINGS)
     assert pieces[0].equals(whole[0])
     assert pieces[1].equals(whole[1])
     assert pieces[2].as_dict() == whole[2].as_dict()
@@ -96,7 +96,7 @@ def test_a_trace_across_a_piece_boundary_stays_whole(tmp_path: Path, monkeypatch
         return parse(result, text, last=last)
 
     monkeypatch.setattr(chunked, "_keep", spy)
-    events, rejects, report = pipeline.load_file(str(log), SETTINGS)
+    events, rejects, report = loading.load_file(str(log), SETTINGS)
     assert len(seen) > 10 and seen[-1] == 1, "the file was not read in pieces"
     assert (report.units, report.events, report.continuations, rejects.height) == (1597, 400, 1197, 0)
     # Event i has i % 7 trace lines: every message holds all of them.
@@ -129,7 +129,10 @@ def test_corpus_truth_matches_what_was_read(corpus: Path) -> None:
     assert isinstance(loaded.events["ts"].dtype, pl.Datetime) and loaded.events["ts"].dtype.time_zone == "UTC"
 
 
-def test_files_are_started_biggest_first_and_come_back_in_input_order(tmp_path: Path) -> None:
+def test_big_files_are_started_biggest_first_and_come_back_in_input_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batching, "SMALL_FILE_BYTES", 0)  # every file takes the big-file path
     sizes = {"a-small.log": 10, "m-medium.log": 1_000, "z-big.log": 100_000}
     paths = []
     for name, size in sizes.items():
@@ -146,6 +149,6 @@ def test_files_are_started_biggest_first_and_come_back_in_input_order(tmp_path: 
         return path.upper()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        results = pipeline.map_largest_first(pool, work, paths)
+        results = batching.load_each(pool, paths, SETTINGS, keep=lambda loaded: "kept", load_big=work)
     assert started == ["z-big.log", "b-packed.log.gz", "m-medium.log", "a-small.log", "missing.log"]
     assert results == [path.upper() for path in paths]

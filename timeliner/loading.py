@@ -27,7 +27,16 @@ from timeliner.schema import REJECT_SCHEMA, empty_events
 from timeliner.settings import Settings
 from timeliner.sources import SourceFile
 
-__all__ = ["FileReport", "load_file", "load_file_in_pieces"]
+__all__ = [
+    "FileReport",
+    "Loaded",
+    "OpenedFile",
+    "load_file",
+    "load_file_in_pieces",
+    "normalized",
+    "open_file",
+    "parse_opened",
+]
 
 
 @dataclass
@@ -65,17 +74,47 @@ class FileReport:
         return out
 
 
-def load_file(
-    path: str, settings: Settings, source: SourceFile | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+# What loading one file gives: its events, its rejected lines, and the report of what was done.
+Loaded = tuple[pl.DataFrame, pl.DataFrame, FileReport]
+
+
+@dataclass
+class OpenedFile:
+    """A file read and its format detected: what :func:`parse_opened` (or a batch) parses."""
+
+    source: SourceFile
+    format: parsers.Format
+    report: FileReport
+
+
+def load_file(path: str, settings: Settings, source: SourceFile | None = None) -> Loaded:
     """One file → (events, rejects, report); ``source`` when its bytes were already read (Spark, S3)."""
+    opened = open_file(path, settings, source)
+    return parse_opened(opened, settings) if isinstance(opened, OpenedFile) else opened
+
+
+def open_file(path: str, settings: Settings, source: SourceFile | None = None) -> OpenedFile | Loaded:
+    """Read a file and detect its format; a file that cannot be read is already loaded (as one reject)."""
     report = FileReport(path=path)
     try:
         source, fmt = _open(path, settings, source, report)
+    except InputFileError as exc:
+        return _unreadable(path, report, exc)
+    return OpenedFile(source, fmt, report)
+
+
+def parse_opened(opened: OpenedFile, settings: Settings) -> Loaded:
+    """Parse and normalize an opened file (big text files in pieces)."""
+    source, fmt = opened.source, opened.format
+    try:
         result = _guarded(fmt, source, lambda: chunked.parse_source(fmt, source))
     except InputFileError as exc:
-        return empty_events(), _whole_file_reject(path, exc), _failed(report, exc, path)
-    return _normalized(report, source, fmt, result, settings)
+        return _unreadable(source.path, opened.report, exc)
+    return normalized(opened, result, settings)
+
+
+def _unreadable(path: str, report: FileReport, exc: InputFileError) -> Loaded:
+    return empty_events(), _whole_file_reject(path, exc), _failed(report, exc, path)
 
 
 def load_file_in_pieces(
@@ -102,7 +141,7 @@ def load_file_in_pieces(
         return _whole_file_reject(path, exc), _failed(report, exc, path)
     if pieces is not None:
         return _normalized_pieces(report, source, fmt, pieces, settings, store)
-    events, rejects, report = _normalized(report, source, fmt, whole, settings)
+    events, rejects, report = normalized(OpenedFile(source, fmt, report), whole, settings)
     store(events)
     return rejects, report
 
@@ -113,7 +152,7 @@ def _open(
     """Read (or take) a file's source and detect its format, noting both on ``report``."""
     source = source if source is not None else chunked.open_source(path)
     report.notes.extend(source.notes)
-    _add_problem(report, *source.problems)
+    add_problem(report, *source.problems)
     detection = parsers.detect_format(source, settings.formats)
     report.format = detection.format.name
     if detection.runners_up:
@@ -131,17 +170,13 @@ def _account(report: FileReport, source: SourceFile, result: parsers.ParseResult
     report.notes.extend(parsing_notes + result.notes)
 
 
-def _normalized(
-    report: FileReport,
-    source: SourceFile,
-    fmt: parsers.Format,
-    result: parsers.ParseResult,
-    settings: Settings,
-) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+def normalized(opened: OpenedFile, result: parsers.ParseResult, settings: Settings) -> Loaded:
+    """An opened file's parse result → its events with UTC times, its rejects, its report."""
+    report, source, fmt = opened.report, opened.source, opened.format
     _account(report, source, result)
     partial, cut = cap_event_messages(result.events)
     if cut:
-        _add_problem(report, cut_note(cut))
+        add_problem(report, cut_note(cut))
     events, report.time = normalize_file(
         partial,
         path=source.path,
@@ -197,7 +232,7 @@ def _normalized_pieces(
 ) -> tuple[pl.DataFrame, FileReport]:
     _account(report, source, pieces.summary)
     if pieces.cut:
-        _add_problem(report, cut_note(pieces.cut))
+        add_problem(report, cut_note(pieces.cut))
     times, report.time = resolve_times(
         pieces.times,
         path=source.path,
@@ -240,14 +275,14 @@ def _guarded(fmt: parsers.Format, source: SourceFile, parse: Callable[[], T]) ->
         ) from exc
 
 
-def _add_problem(report: FileReport, *problems: str) -> None:
+def add_problem(report: FileReport, *problems: str) -> None:
     """Add to what the user is told about a file (several problems of one file share its line)."""
     report.problem = "; ".join([p for p in (report.problem, *problems) if p]) or None
 
 
 def _failed(report: FileReport, exc: InputFileError, path: str) -> FileReport:
     """A file that could not be read at all: every line of it is one rejected unit."""
-    _add_problem(report, exc.reason + (f"; {exc.hint}" if exc.hint else ""))
+    add_problem(report, exc.reason + (f"; {exc.hint}" if exc.hint else ""))
     report.unit, report.units, report.rejects = "file", 1, 1
     return report
 

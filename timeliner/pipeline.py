@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import polars as pl
 
 from timeliner import progress
+from timeliner.batching import load_paths
 from timeliner.errors import NoEventsError, NoInputError, OutputError, StrictRejectsError
-from timeliner.loading import FileReport, load_file
+from timeliner.loading import FileReport
 from timeliner.normalize import finish_run
 from timeliner.reconcile import ReconcileReport, reconcile
 from timeliner.redact import RedactionReport, redact_event_content, redact_summary, redact_tables
@@ -30,7 +31,7 @@ from timeliner.schema import (
     empty_events,
 )
 from timeliner.settings import Settings
-from timeliner.sources import expand_inputs, read_weight
+from timeliner.sources import expand_inputs
 
 if TYPE_CHECKING:
     from timeliner.detectors import DetectConfig
@@ -58,8 +59,8 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
     reject_frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
     problems: list[str] = []
-    with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
-        loaded = map_largest_first(pool, track(lambda path: load_file(path, settings)), paths)
+    with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths):
+        loaded = load_paths(pool, paths, settings)
     for path, (events, rejects, report) in zip(paths, loaded, strict=True):
         reports.append(report)
         if report.problem:
@@ -80,20 +81,6 @@ def load(inputs: Sequence[str | Path], settings: Settings) -> LoadResult:
         problems=problems,
         reconciled=reconciled,
     )
-
-
-R = TypeVar("R")
-
-
-def map_largest_first(pool: ThreadPoolExecutor, work: Callable[[str], R], paths: Sequence[str]) -> list[R]:
-    """``work(path)`` for every path on ``pool``, biggest files first; results in the order of ``paths``.
-
-    In the order given, a big file that sorts last would start last and run alone at the end while
-    the other threads wait; started first, it runs beside the small ones.
-    """
-    order = sorted(range(len(paths)), key=lambda i: -read_weight(paths[i]))  # stable: ties keep order
-    done = dict(zip(order, pool.map(work, [paths[i] for i in order]), strict=True))
-    return [done[i] for i in range(len(paths))]
 
 
 def input_files(inputs: Sequence[str | Path]) -> list[str]:

@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 _current: _Bar | None = None
 
-__all__ = ["bar", "piece_done"]
+__all__ = ["bar", "file_done", "piece_done"]
 
 
 class _Bar:
@@ -84,6 +84,13 @@ def piece_done(path: str, done: int) -> None:
     current: Any = _current
     if current is not None:
         current.advance(path, done)
+
+
+def file_done(path: str) -> None:
+    """A file is read whole (no-op without a bar)."""
+    current: Any = _current
+    if current is not None:
+        current.advance(path, current.sizes.get(path, 0))
 
 
 def _size(path: str) -> int:

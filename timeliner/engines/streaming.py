@@ -40,9 +40,10 @@ from pathlib import Path
 
 import polars as pl
 
-from timeliner import alignment, progress, skew
+from timeliner import alignment, batching, progress, skew
+from timeliner.batching import load_each
 from timeliner.engines._spool import Spool
-from timeliner.loading import FileReport, load_file, load_file_in_pieces
+from timeliner.loading import FileReport, Loaded, load_file, load_file_in_pieces
 from timeliner.pipeline import (
     FILE_THREADS,
     BuildResult,
@@ -52,7 +53,6 @@ from timeliner.pipeline import (
     detect_timeline,
     detection_view,
     input_files,
-    map_largest_first,
     merge_service_rows,
     no_events_error,
     write_outputs,
@@ -109,16 +109,21 @@ def _load(spool: Spool, paths: list[str], settings: Settings) -> tuple[list[File
     # Big files take turns: each holds one piece's parse (a few times the piece) at a time.
     big_file_turn = threading.Lock()
 
-    def load_one(path: str) -> tuple[pl.DataFrame, FileReport]:
-        if read_weight(path) > BIG_FILE_BYTES:
-            with big_file_turn:
-                return _load_big_file(spool, path, settings)
-        events, rejects, report = load_file(path, settings)
+    def keep(loaded: Loaded) -> tuple[pl.DataFrame, FileReport]:
+        events, rejects, report = loaded
         spool.add(_numbered(events, 0))
         return rejects, report
 
-    with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths) as track:
-        loaded = map_largest_first(pool, track(load_one), paths)
+    def load_big(path: str) -> tuple[pl.DataFrame, FileReport]:
+        if read_weight(path) > BIG_FILE_BYTES:
+            with big_file_turn:
+                return _load_big_file(spool, path, settings)
+        return keep(load_file(path, settings))
+
+    with ThreadPoolExecutor(max_workers=FILE_THREADS) as pool, progress.bar(paths):
+        # A file to be read piece by piece is never one of a batch of small files.
+        small_below = min(batching.SMALL_FILE_BYTES, BIG_FILE_BYTES + 1)
+        loaded = load_each(pool, paths, settings, keep=keep, load_big=load_big, small_below=small_below)
     spool.flush()
     rejects = pl.concat([r for r, _ in loaded], how="vertical").sort(["file", "line"])
     return [report for _, report in loaded], rejects.cast(REJECT_SCHEMA)  # type: ignore[arg-type]

@@ -53,21 +53,25 @@ def message_level(message: pl.Expr) -> pl.Expr:
 
 
 def stream_identity(
-    stream: pl.Expr, group: pl.Expr, *, fallback: str, fallback_instance: str | None
+    stream: pl.Expr, group: pl.Expr, *, fallback: str | pl.Expr, fallback_instance: str | None
 ) -> dict[str, pl.Expr]:
-    """Expressions ``service``, ``instance`` and ``group`` from a stream and a log group column."""
+    """Expressions ``service``, ``instance`` and ``group`` from a stream and a log group column.
+
+    ``fallback`` is the service where neither names one: a name, or an expression (per file).
+    """
+    fallback = fallback if isinstance(fallback, pl.Expr) else pl.lit(fallback)
     ecs = extract_groups(stream, ECS_STREAM)
     suffixed = extract_groups(stream, SUFFIXED_STREAM)
     is_lambda = stream.str.contains(LAMBDA_STREAM)
     function = group.str.extract(LAMBDA_GROUP, 1)
     service = pl.coalesce(
         ecs.struct.field("svc"),
-        pl.when(is_lambda).then(pl.coalesce(function, pl.lit(fallback))),
+        pl.when(is_lambda).then(pl.coalesce(function, fallback)),
         suffixed.struct.field("svc"),
         stream,
         function,
         group,
-        pl.lit(fallback),
+        fallback,
     )
     instance = pl.coalesce(
         ecs.struct.field("task"),

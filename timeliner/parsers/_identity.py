@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+
+import polars as pl
+
+from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
 
 # Rotation and compression suffixes that are not part of a service's name: app.log.1.gz → app.
 _SUFFIXES = re.compile(
@@ -20,3 +25,20 @@ def service_from_path(path: str) -> str:
     name = os.path.basename(path)
     stem = _SUFFIXES.sub("", name) or name
     return stem.split(".")[0] or stem
+
+
+def per_file(source: SourceFile, value: Callable[[str], str | None]) -> pl.Expr:
+    """``value(path)`` of the file each row was read from, as a String expression.
+
+    One file: a literal. A :class:`~timeliner.sources.SourceBatch`: looked up per row from the
+    batch's file index column, so each file keeps the identity its own path gives it.
+    """
+    if isinstance(source, SourceBatch):
+        values = [value(batched.source.path) for batched in source.files]
+        return pl.col(FILE_INDEX).replace_strict(range(len(values)), values, return_dtype=pl.String)
+    return pl.lit(value(source.path), dtype=pl.String)
+
+
+def path_service(source: SourceFile) -> pl.Expr:
+    """:func:`service_from_path` of each row's file (:func:`per_file`)."""
+    return per_file(source, service_from_path)

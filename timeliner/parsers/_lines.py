@@ -14,7 +14,7 @@ import polars as pl
 from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
 from timeliner.parsers._regex import SMALL_ROWS, extract_groups, extract_groups_series
 from timeliner.parsers._registry import ParseResult, no_rejects
-from timeliner.sources import SourceFile
+from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
 
 # A line that begins like a date but did not parse as a header is broken, not a continuation.
 LOOKS_LIKE_TIMESTAMP = r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{2}[-/]\d{2}[-/]\d{2,4}\s)"
@@ -45,7 +45,12 @@ def line_frame(source: SourceFile) -> pl.DataFrame:
     note = f"{cut:,} line(s) longer than {MAX_LINE_CHARS:,} characters were cut to that length"
     if cut and note not in source.notes:
         source.notes.append(note)
-    return pl.DataFrame({"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": lines})
+    frame = pl.DataFrame({"line": pl.int_range(1, len(lines) + 1, dtype=pl.Int64, eager=True), "text": lines})
+    if isinstance(source, SourceBatch):  # which file each line is from: events never span two
+        firsts = pl.Series([f.first_line for f in source.files], dtype=pl.Int64)
+        which = firsts.search_sorted(frame.get_column("line"), side="right") - 1
+        frame = frame.with_columns(which.cast(pl.UInt32).alias(FILE_INDEX))
+    return frame
 
 
 def with_columns(frame: pl.DataFrame, *exprs: pl.Expr, **named: pl.Expr) -> pl.DataFrame:
@@ -159,13 +164,25 @@ def assemble(
     of continuation lines). The head rows keep every other column of ``frame``.
     """
     broken = is_broken if is_broken is not None else pl.lit(False)
-    df = frame.with_columns(_start=is_start.fill_null(False), _broken=broken.fill_null(False))
-    df = df.with_columns(_start=pl.col("_start") & ~pl.col("_broken"))
-    df = df.with_columns(_event=pl.col("_start").cast(pl.Int64).cum_sum())
+    start = pl.col("_start")
+    # A line continues the event of the latest start above it, when there is one in its own file.
+    if FILE_INDEX in frame.columns:  # a batch of files (SourceBatch): no event runs on into the next
+        attached = (pl.when(start).then(pl.col(FILE_INDEX)).forward_fill() == pl.col(FILE_INDEX)).fill_null(
+            False
+        )
+    else:
+        attached = start.cum_max()
+    df = (
+        frame.lazy()  # one query: a folder of small files pays each query's fixed cost per file
+        .with_columns(_broken=broken.fill_null(False))
+        .with_columns(_start=is_start.fill_null(False) & ~pl.col("_broken"))
+        .with_columns(_event=start.cast(pl.Int64).cum_sum(), _attached=attached)
+        .collect()
+    )
     if df["_start"].all():  # one event per line (most small files, one-line formats): nothing to join
-        return df.drop("_start", "_broken", "_event"), no_rejects(), 0
+        return df.drop("_start", "_broken", "_event", "_attached"), no_rejects(), 0
     blank = pl.col("text").str.strip_chars() == ""
-    orphan = (pl.col("_event") == 0) & ~pl.col("_start") & ~blank & ~pl.col("_broken")
+    orphan = ~pl.col("_attached") & ~start & ~blank & ~pl.col("_broken")
     rejects = pl.concat(
         [
             df.filter(pl.col("_broken")).select("line", pl.lit(broken_reason).alias("reason"), "text"),
@@ -175,7 +192,7 @@ def assemble(
     # Continuations: non-head, non-broken lines after the first head (and blank lines anywhere).
     cont = df.filter(~pl.col("_start") & ~pl.col("_broken") & ~orphan)
     tails = (
-        cont.filter(pl.col("_event") > 0)
+        cont.filter(pl.col("_attached"))
         .group_by("_event", maintain_order=True)
         .agg(pl.col("text").head(MAX_EVENT_LINES).str.join("\n").alias("_tail"), pl.len().alias("_lines"))
         .with_columns(_tail=_marked_if_cut(pl.col("_tail"), pl.col("_lines")))
@@ -185,7 +202,7 @@ def assemble(
         message=pl.when(pl.col("_tail").is_not_null())
         .then(pl.concat_str([pl.col("message"), pl.col("_tail")], separator="\n").str.strip_chars_end())
         .otherwise(pl.col("message"))
-    ).drop("_start", "_broken", "_event", "_tail", "_lines")
+    ).drop("_start", "_broken", "_event", "_attached", "_tail", "_lines")
     return heads, rejects, cont.height
 
 

@@ -53,6 +53,15 @@ class Format:
     example: str  # one real-looking input line or record
     sniff: Callable[[str], float]
     parse: Callable[[SourceFile], ParseResult]
+    # Whether a (small) file may be parsed in one SourceBatch with others of this format; None: the
+    # parser does not support batches. One that does keeps the batch's file index column through
+    # to :func:`timeliner.parsers._lines.assemble` and takes path-derived values with ``per_file``.
+    batches: Callable[[SourceFile], bool] | None = None
+
+
+def any_file(_source: SourceFile) -> bool:
+    """``Format.batches`` of a format that can read any of its files within a batch."""
+    return True
 
 
 _FORMATS: dict[str, Format] = {}

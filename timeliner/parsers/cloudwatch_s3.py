@@ -27,7 +27,7 @@ import polars as pl
 
 from timeliner import timeparse
 from timeliner.parsers._cloudwatch import describe_message, message_columns, stream_identity
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import path_service, per_file
 from timeliner.parsers._lines import assemble, line_frame, text_result
 from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, register
@@ -81,15 +81,15 @@ def parse(source: SourceFile) -> ParseResult:
         is_start=pl.col("ts").is_not_null(),
         orphan_reason="no export timestamp prefix, and no event above it to belong to",
     )
-    return text_result(source, frame, _describe(heads, source.path), rejects, continuations)
+    return text_result(source, frame, _describe(heads, source), rejects, continuations)
 
 
-def _describe(heads: pl.DataFrame, path: str) -> pl.DataFrame:
-    """Time, identity (from the path) and Lambda fields of the assembled events."""
+def _describe(heads: pl.DataFrame, source: SourceFile) -> pl.DataFrame:
+    """Time, identity (from the path of each event's file) and Lambda fields of the assembled events."""
     who = stream_identity(
-        pl.lit(stream_from_path(path), dtype=pl.String),
+        per_file(source, stream_from_path),
         pl.lit(None, dtype=pl.String),
-        fallback=service_from_path(path),
+        fallback=path_service(source),
         fallback_instance=None,
     )
     return (
@@ -103,6 +103,11 @@ def _describe(heads: pl.DataFrame, path: str) -> pl.DataFrame:
         )
         .drop("_described")
     )
+
+
+def _not_a_probe(source: SourceFile) -> bool:
+    """A probe object is read alone: the whole file's text is what tells it apart."""
+    return source.text.strip() != _PROBE_TEXT
 
 
 def _probe_result(frame: pl.DataFrame) -> ParseResult:
@@ -124,5 +129,6 @@ FORMAT = register(
         example="2019-08-09T18:00:00.000Z 2019-08-09 18:00:00 UTC:10.50.72.222(33436):lmn@lmn_db:[26802]:LOG:  duration: 13.817 ms",
         sniff=sniff,
         parse=parse,
+        batches=_not_a_probe,
     )
 )

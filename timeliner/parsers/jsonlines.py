@@ -26,10 +26,10 @@ from __future__ import annotations
 import orjson
 import polars as pl
 
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import path_service
 from timeliner.parsers._lines import line_frame, text_result, with_columns
 from timeliner.parsers._ndjson import Path, assemble_records, read_fields
-from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._registry import Format, ParseResult, any_file, register
 from timeliner.parsers._sniff import head_lines
 from timeliner.parsers._stamps import with_epoch_or_iso_columns
 from timeliner.sources import SourceFile
@@ -113,7 +113,7 @@ def parse(source: SourceFile) -> ParseResult:
         frame,
         level_raw=pl.col("_level"),
         message=_message(),
-        service=pl.coalesce(pl.col("_service"), pl.lit(service_from_path(source.path))),
+        service=pl.coalesce(pl.col("_service"), path_service(source)),
     )
     heads, rejects, continuations = assemble_records(
         frame.drop(*RAW_PATHS),
@@ -130,5 +130,6 @@ FORMAT = register(
         example='{"level":30,"time":1685976939200,"pid":13,"hostname":"2f07087dc304","msg":"Connector starting up"}',
         sniff=sniff,
         parse=parse,
+        batches=any_file,
     )
 )

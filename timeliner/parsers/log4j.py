@@ -26,7 +26,7 @@ import re
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import path_service
 from timeliner.parsers._lines import (
     LOOKS_LIKE_TIMESTAMP,
     assembled_result,
@@ -34,7 +34,7 @@ from timeliner.parsers._lines import (
     with_columns,
     with_layout_fields,
 )
-from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._registry import Format, ParseResult, any_file, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
 
@@ -112,7 +112,7 @@ def _level_and_message() -> dict[str, pl.Expr]:
 def parse(source: SourceFile) -> ParseResult:
     frame = with_layout_fields(header_frame(source, HEADER), "rest", LAYOUTS, _FIELDS)
     frame = with_columns(
-        frame, **_timestamp_columns(), **_level_and_message(), service=pl.lit(service_from_path(source.path))
+        frame, **_timestamp_columns(), **_level_and_message(), service=path_service(source)
     ).drop("level", "msg")
     return assembled_result(
         source, frame, stamp="ts_raw", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)
@@ -129,5 +129,6 @@ FORMAT = register(
         example="2019-11-16 14:58:54.476  INFO 11680 --- [main] c.e.App : Started App in 38.256 seconds",
         sniff=sniff,
         parse=parse,
+        batches=any_file,
     )
 )

@@ -22,9 +22,9 @@ import re
 
 import polars as pl
 
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import path_service
 from timeliner.parsers._lines import assemble, line_frame, text_result
-from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._registry import Format, ParseResult, any_file, register
 from timeliner.parsers._sniff import head_lines
 from timeliner.parsers._stamps import with_epoch_or_iso_columns
 from timeliner.sources import SourceFile
@@ -79,7 +79,7 @@ def parse(source: SourceFile) -> ParseResult:
         level_raw=value_of(("level", "lvl", "severity")),
         message=_message(),
         logger=value_of(("logger", "component")),
-        service=pl.coalesce(value_of(("service", "app")), pl.lit(service_from_path(source.path))),
+        service=pl.coalesce(value_of(("service", "app")), path_service(source)),
         host=value_of(("host", "hostname")),
         pid=value_of(("pid",)),
         request_id=value_of(("request_id", "req_id", "trace_id")),
@@ -100,5 +100,6 @@ FORMAT = register(
         example='ts=2024-08-14T10:30:54.415Z caller=main.go:983 level=warn msg="Received an OS signal, exiting gracefully..."',
         sniff=sniff,
         parse=parse,
+        batches=any_file,
     )
 )

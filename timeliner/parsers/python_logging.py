@@ -23,7 +23,7 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import path_service
 from timeliner.parsers._lines import (
     LOOKS_LIKE_TIMESTAMP,
     assembled_result,
@@ -31,7 +31,7 @@ from timeliner.parsers._lines import (
     with_columns,
     with_layout_fields,
 )
-from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._registry import Format, ParseResult, any_file, register
 from timeliner.parsers._sniff import head_lines, python_regex
 from timeliner.sources import SourceFile
 
@@ -81,7 +81,7 @@ def parse(source: SourceFile) -> ParseResult:
         **timeparse.iso_columns(pl.col("ts")),
         level_raw=pl.col("level"),
         message=pl.coalesce("msg", "rest").str.strip_chars_end(),
-        service=pl.coalesce(pl.col("srcfile"), pl.lit(service_from_path(source.path))),
+        service=pl.coalesce(pl.col("srcfile"), path_service(source)),
     ).drop("level", "msg")
     return assembled_result(
         source, frame, stamp="ts", broken=pl.col("text").str.contains(LOOKS_LIKE_TIMESTAMP)
@@ -97,5 +97,6 @@ FORMAT = register(
         example="2018-04-29 19:05:28 ERROR (Thread-6) [homeassistant.components.notify.ios] The notify.ios platform ...",
         sniff=sniff,
         parse=parse,
+        batches=any_file,
     )
 )

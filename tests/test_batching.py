@@ -1,0 +1,354 @@
+"""Small files parsed in batches give exactly what each file gives parsed alone.
+
+The case folder holds small files of every format that supports batches, with the traps a batch
+could spring: a file that starts with continuation lines (they must not join the previous file's
+last event), a file without a final newline, CRLF endings, broken and damaged lines, local times
+in two zones and across the Berlin DST repeat, a hand-set skew, a CloudWatch export probe object,
+and service names that come from each file's own path. Loaded with batches and with every file
+alone (``SMALL_FILE_BYTES = 0``), the events, rejects and per-file reports must be equal.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from _traps import berlin_autumn
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from timeliner import batching, engines, pipeline
+from timeliner.eventtime import resolve_file_times, resolve_times
+from timeliner.limits import MAX_LINE_CHARS
+from timeliner.loading import OpenedFile, open_file
+from timeliner.parsers._lines import assemble, line_frame
+from timeliner.settings import Settings
+from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
+
+SETTINGS = Settings(
+    source_tz=(("*berlin*", "Europe/Berlin"), ("*paris*", "Europe/Paris")),
+    skew=(("*skewed*", "+2.5s"),),
+)  # three zones (UTC for the rest) and a hand-set skew: what a batch must keep per file
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+EXPORT = "exportedlogs/3f2a9c1e-1b2c-4d5e-8f90-123456789abc"
+TRACE = "java.lang.IllegalStateException: boom\n\tat com.example.Worker.run(Worker.java:42)\n\tat java.lang.Thread.run(Thread.java:840)\n"
+
+
+def spring(t: datetime, message: str, *, offset: bool = True, level: str = "INFO") -> str:
+    stamp = t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + ("Z" if offset else "")
+    return f"{stamp}  {level} 1 --- [main] c.e.orders.OrderService : {message}\n"
+
+
+def write_case(root: Path) -> Path:
+    app = root / "app"
+    app.mkdir(parents=True)
+    lines = [spring(T0 + timedelta(seconds=s), f"order {s} placed") for s in range(0, 60, 10)]
+    (app / "orders-1.log").write_text(
+        "".join(lines) + spring(T0 + timedelta(minutes=1), "failed", level="ERROR") + TRACE.rstrip("\n")
+    )
+    # Starts like the middle of a stack trace: rejected, never glued to orders-1's last event.
+    (app / "orders-2.log").write_text(
+        "\n\tat com.example.Tail.of(Tail.java:1)\n" + "".join(lines[:3]) + "2026-03-02 99:99 broken\n"
+    )
+    (app / "orders-3.log").write_bytes("".join(lines[3:]).replace("\n", "\r\n").encode())
+    berlin_autumn(app / "clock-berlin-a.log")  # the hour written twice: told apart per file
+    berlin_autumn(app / "clock-berlin-b.log")
+    local = [spring(T0 + timedelta(minutes=m), f"tick {m}", offset=False) for m in range(5)]
+    (app / "paris-1.log").write_text("".join(local))
+    (app / "paris-2.log").write_text("".join(local[2:]))
+    (app / "naive.log").write_text("".join(local[:2]))  # no zone given: UTC, assumed
+    (app / "skewed-clock.log").write_text("".join(lines[:2]))
+    api = root / "api"
+    api.mkdir()
+    records = [
+        {"time": int((T0 + timedelta(seconds=s)).timestamp() * 1000), "level": 30, "msg": f"request {s}"}
+        for s in range(0, 30, 5)
+    ]
+    records[2] = {
+        "time": "2026-03-02T10:00:02.500+01:00",
+        "level": "warn",
+        "service": "gateway",
+        "msg": "slow",
+    }
+    text = "".join(json.dumps(r) + "\n" for r in records)
+    (api / "checkout-1.jsonl").write_text(
+        text + "panic: runtime error\ngoroutine 1 [running]:\n" + '{"time": "2026-\n'
+    )
+    (api / "checkout-2.jsonl").write_text("\n" + text + '{"level": "info", "msg": "no time"}\n')
+    for task, start in (("4f1c0a9b2d3e4f5a6b7c8d9e0f1a2b3c", 0), ("9a1f0c2d6c8e4f0a9b1c2d3e4f5a6b7c", 40)):
+        folder = root / EXPORT / "ecs" / "web" / task
+        folder.mkdir(parents=True)
+        body = "".join(
+            f"{(T0 + timedelta(seconds=start + s)).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z GET /health {s}\n"
+            for s in range(0, 20, 4)
+        )
+        multi = f"{(T0 + timedelta(seconds=start + 30)).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z ERROR query failed\n\tFROM orders\n"
+        (folder / "000000.gz").write_bytes(gzip.compress((body + multi).encode()))
+    (root / EXPORT / "aws-logs-write-test").mkdir(parents=True)
+    (root / EXPORT / "aws-logs-write-test" / "000000.gz").write_bytes(
+        gzip.compress(b"Permission Check Successful")
+    )
+    py = root / "python"
+    py.mkdir()
+    for n in (1, 2):
+        (py / f"worker-{n}.log").write_text(
+            f"2026-03-02 09:0{n}:00,123 - worker - ERROR - job {n} failed\n"
+            'Traceback (most recent call last):\n  File "job.py", line 3, in run\nValueError: bad\n'
+            f"2026-03-02 09:0{n}:05,000 - worker - INFO - job {n} retried\n"
+        )
+    fmt = root / "logfmt"
+    fmt.mkdir()
+    for n in (1, 2):
+        (fmt / f"prom-{n}.log").write_text(
+            f'ts=2026-03-02T09:0{n}:00.000Z caller=main.go:1 level=warn msg="signal {n}"\n'
+            f"ts=2026-03-02T09:0{n}:01.000Z level=info service=tsdb msg=compacted\nlevel=info msg=no-time\n"
+        )
+    return root
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_case(tmp_path_factory.mktemp("small-files"))
+
+
+def load_alone(inputs: list[str], settings: Settings, monkeypatch: pytest.MonkeyPatch) -> pipeline.LoadResult:
+    with monkeypatch.context() as alone:
+        alone.setattr(batching, "SMALL_FILE_BYTES", 0)  # every file takes the one-file path
+        return pipeline.load(inputs, settings)
+
+
+def assert_same_load(batched: pipeline.LoadResult, alone: pipeline.LoadResult) -> None:
+    assert_frame_equal(batched.events, alone.events)
+    assert_frame_equal(batched.rejects, alone.rejects)
+    assert [f.as_dict() for f in batched.files] == [f.as_dict() for f in alone.files]
+    assert batched.problems == alone.problems
+
+
+def count_batches(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The batches split back into files, as lists of file names (the batches must really happen)."""
+    batches: list[list[str]] = []
+    split = batching.split_result
+
+    def counting(batch: SourceBatch, result: object) -> object:
+        found = split(batch, result)  # type: ignore[arg-type]
+        if found is not None:
+            batches.append(sorted(Path(f.source.path).name for f in batch.files))
+        return found
+
+    monkeypatch.setattr(batching, "split_result", counting)
+    return batches
+
+
+def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = load_alone([str(case)], SETTINGS, monkeypatch)
+    batched_files = count_batches(monkeypatch)
+    batched = pipeline.load([str(case)], SETTINGS)
+    assert_same_load(batched, alone)
+    # One batch per format: log4j, json-lines, the two export chunks, Python logging, logfmt.
+    assert sorted(batched_files) == [
+        ["000000.gz", "000000.gz"],
+        ["checkout-1.jsonl", "checkout-2.jsonl"],
+        sorted(p.name for p in (case / "app").iterdir()),
+        ["prom-1.log", "prom-2.log"],
+        ["worker-1.log", "worker-2.log"],
+    ]
+    # The traps were sprung, so the equality above means something.
+    by_name = {Path(f.path).name: f.as_dict() for f in batched.files}
+    assert by_name["orders-2.log"]["rejected"] == 2  # the orphan trace line and the broken stamp
+    assert by_name["orders-1.log"]["continuations"] == 3
+    berlin = by_name["clock-berlin-b.log"]["time"]
+    assert berlin["dst_repeat_first_pass"] > 0 and berlin["dst_repeat_second_pass"] > 0
+    assert by_name["paris-1.log"]["time"]["zone"] == "Europe/Paris"
+    assert by_name["naive.log"]["time"]["zone_assumed"] is True
+    assert by_name["skewed-clock.log"]["time"]["skew"] == "+2.5 s"
+    assert by_name["000000.gz"]["format"] == "cloudwatch-s3"
+    services = set(batched.events["service"].unique().to_list())
+    # Each file's own path names its service, unless its records name one (gateway, tsdb).
+    assert {
+        "orders-1",
+        "orders-2",
+        "clock-berlin-b",
+        "checkout-2",
+        "gateway",
+        "worker-1",
+        "prom-2",
+        "tsdb",
+    } <= services
+    instances = batched.events.filter(pl.col("source") == "cloudwatch-s3")["instance"].unique().to_list()
+    assert sorted(instances) == ["4f1c0a9b2d3e4f5a6b7c8d9e0f1a2b3c", "9a1f0c2d6c8e4f0a9b1c2d3e4f5a6b7c"]
+
+
+def test_a_build_with_batches_writes_the_same_files(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engines.build("polars", [str(case)], tmp_path / "batched", SETTINGS, streaming=False)
+    monkeypatch.setattr(batching, "SMALL_FILE_BYTES", 0)
+    engines.build("polars", [str(case)], tmp_path / "alone", SETTINGS, streaming=False)
+    for name in ("timeline.csv", "rejects.csv", "summary.json", "timeline.md"):
+        assert (tmp_path / "batched" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+    events = [pl.read_parquet(tmp_path / out / "events.parquet") for out in ("batched", "alone")]
+    assert events[0].to_dicts() == events[1].to_dicts()
+
+
+def test_streaming_builds_batch_small_files_too(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engines.build("polars", [str(case)], tmp_path / "memory", SETTINGS, streaming=False)
+    batched_files = count_batches(monkeypatch)
+    engines.build("polars", [str(case)], tmp_path / "streaming", SETTINGS, streaming=True)
+    assert batched_files
+    for name in ("timeline.csv", "rejects.csv", "summary.json"):
+        assert (tmp_path / "streaming" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+
+
+def test_a_batch_whose_parse_notes_something_falls_back_to_one_file_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A line over the cap is cut, and the note is about its file: that batch is parsed file by file.
+    lines = [spring(T0 + timedelta(seconds=s), f"order {s}") for s in range(3)]
+    (tmp_path / "a.log").write_text("".join(lines))
+    (tmp_path / "b.log").write_text(lines[0] + spring(T0, "x" * (MAX_LINE_CHARS + 10)))
+    alone = load_alone([str(tmp_path)], SETTINGS, monkeypatch)
+    batched_files = count_batches(monkeypatch)
+    batched = pipeline.load([str(tmp_path)], SETTINGS)
+    assert batched_files == []
+    assert_same_load(batched, alone)
+    assert any("cut" in note for f in batched.files for note in f.notes)
+
+
+def test_a_parser_failing_on_a_batch_costs_only_the_file_at_fault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("good-1.log", "bad.log", "good-2.log"):
+        (tmp_path / name).write_text(spring(T0, f"hello from {name}"))
+    from timeliner.parsers import _registry, log4j
+
+    real = log4j.FORMAT.parse
+
+    def fragile(source: SourceFile) -> object:
+        if "bad" in source.text:
+            raise RuntimeError("parser bug")
+        return real(source)
+
+    monkeypatch.setitem(_registry._FORMATS, "log4j", replace(log4j.FORMAT, parse=fragile))
+    result = pipeline.load([str(tmp_path)], SETTINGS)
+    problems = {Path(f.path).name: f.problem for f in result.files}
+    assert problems["good-1.log"] is None and problems["good-2.log"] is None
+    assert "internal error in parser log4j" in (problems["bad.log"] or "")
+    assert sorted(result.events["file"].map_elements(lambda p: Path(p).name, return_dtype=pl.String)) == [
+        "good-1.log",
+        "good-2.log",
+    ]
+
+
+def opened(paths: list[Path]) -> list[OpenedFile]:
+    files = [open_file(str(p), SETTINGS) for p in paths]
+    assert all(isinstance(f, OpenedFile) for f in files)
+    return files  # type: ignore[return-value]
+
+
+def test_a_batch_numbers_each_file_s_lines_from_one(tmp_path: Path) -> None:
+    texts = {"a.log": "one\ntwo", "b.log": "", "c.log": "three\r\nfour\r\n\n"}
+    sources = [SourceFile(path=str(tmp_path / n), text=t, encoding="utf-8") for n, t in texts.items()]
+    batch = SourceBatch(sources)
+    assert [(f.first_line, f.lines) for f in batch.files] == [(1, 2), (3, 0), (3, 3)]
+    frame = line_frame(batch)
+    assert frame["text"].to_list() == ["one", "two", "three", "four", ""]
+    assert frame[FILE_INDEX].to_list() == [0, 0, 2, 2, 2]
+    assert batch.files[2].lines == len(sources[2].lines())
+
+
+def test_assemble_never_runs_an_event_on_into_the_next_file() -> None:
+    frame = pl.DataFrame(
+        {
+            "line": [1, 2, 3, 4, 5, 6],
+            "text": ["HEAD a", "  more a", "", "  orphan b", "HEAD b", "  more b"],
+            "message": ["a", None, None, None, "b", None],
+            FILE_INDEX: pl.Series([0, 0, 1, 1, 1, 1], dtype=pl.UInt32),
+        }
+    )
+    heads, rejects, continuations = assemble(frame, is_start=pl.col("text").str.starts_with("HEAD"))
+    assert heads["message"].to_list() == ["a\n  more a", "b\n  more b"]
+    assert rejects.select("line", "text").rows() == [(4, "  orphan b")]
+    assert continuations == 3  # "  more a", the blank line opening file 1, "  more b"
+    alone, _, _ = assemble(frame.drop(FILE_INDEX), is_start=pl.col("text").str.starts_with("HEAD"))
+    assert alone["message"][0] == "a\n  more a\n\n  orphan b"  # one file: the same lines do join
+
+
+def test_files_of_a_run_are_batched_by_format_in_input_order(case: Path) -> None:
+    paths = sorted(str(p) for p in case.rglob("*") if p.is_file())
+    files = opened([Path(p) for p in paths])
+    batches, alone = batching.plan_batches(list(enumerate(files)))
+    for indices, members in batches:
+        assert indices == sorted(indices)
+        assert len({m.format.name for m in members}) == 1
+    alone_names = [Path(paths[i]).parent.name for i, _ in alone]
+    assert alone_names == ["aws-logs-write-test"]  # the probe is read alone
+    assert sum(len(indices) for indices, _ in batches) + len(alone) == len(paths)
+
+
+# ---- times of many files resolved at once -------------------------------------------------------
+
+# Wall times around both Berlin/Paris DST switches of 2025 (a repeated and a skipped hour), instants,
+# and zone abbreviations (known, numeric-free unknown): every decision resolve_times makes per file.
+_WALL = st.one_of(
+    st.datetimes(min_value=datetime(2025, 10, 26, 0, 30), max_value=datetime(2025, 10, 26, 3, 30)),
+    st.datetimes(min_value=datetime(2025, 3, 30, 1, 30), max_value=datetime(2025, 3, 30, 3, 30)),
+).map(lambda t: t.replace(microsecond=0))
+_ROW = st.tuples(
+    st.one_of(st.none(), _WALL),
+    st.one_of(st.none(), _WALL.map(lambda t: t.replace(tzinfo=UTC))),
+    st.sampled_from([None, None, None, "CEST", "EST", "XYZ"]),
+).filter(lambda row: row[0] is not None or row[1] is not None)
+_FILES = st.lists(
+    st.tuples(st.sampled_from(["berlin", "paris", "plain", "skewed-berlin"]), st.lists(_ROW, max_size=8)),
+    min_size=1,
+    max_size=5,
+)
+
+
+def _partial(rows: list[tuple[datetime | None, datetime | None, str | None]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "line": list(range(1, len(rows) + 1)),
+            "ts_local": [r[0] for r in rows],
+            "ts_utc": [r[1] for r in rows],
+            "ts_basis": ["offset" if r[1] is not None else None for r in rows],
+            "tz_abbrev": [r[2] for r in rows],
+            "message": ["m"] * len(rows),
+        },
+        schema={
+            "line": pl.Int64,
+            "ts_local": pl.Datetime("us"),
+            "ts_utc": pl.Datetime("us", "UTC"),
+            "ts_basis": pl.String,
+            "tz_abbrev": pl.String,
+            "message": pl.String,
+        },
+    )
+
+
+@given(files=_FILES)
+@hsettings(max_examples=150, deadline=None)
+def test_times_of_many_files_at_once_are_each_file_s_own(
+    files: list[tuple[str, list[tuple[datetime | None, datetime | None, str | None]]]],
+) -> None:
+    paths = [f"{i}-{name}.log" for i, (name, _rows) in enumerate(files)]
+    frames = [_partial(rows) for _name, rows in files]
+    together = pl.concat(
+        [f.with_columns(pl.lit(i, dtype=pl.UInt32).alias(FILE_INDEX)) for i, f in enumerate(frames)]
+    )
+    resolved, reports = resolve_file_times(together, paths, SETTINGS)
+    for index, (path, frame) in enumerate(zip(paths, frames, strict=True)):
+        alone, report = resolve_times(frame, path=path, settings=SETTINGS)
+        mine = resolved.filter(pl.col(FILE_INDEX) == index).drop(FILE_INDEX)
+        assert_frame_equal(mine, alone)
+        assert reports[index].as_dict() == report.as_dict()
+        assert reports[index].skew_delta == report.skew_delta
