@@ -7,6 +7,7 @@ prints one JSON line: ``{"units": <lines or events it produced>}``. NAME is one 
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import sys
@@ -23,7 +24,12 @@ _STAMP = re.compile(
 
 
 def _files(corpus: Path) -> list[Path]:
-    return sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
+    """Every file under ``corpus`` (sub-folders too: an S3 export), hidden ones left out."""
+    return sorted(
+        p
+        for p in corpus.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
+    )
 
 
 def _settings(corpus: Path) -> object:
@@ -44,7 +50,8 @@ def dateutil_loop(corpus: Path, _out: Path | None) -> int:
     stamped = 0
     for path in _files(corpus):
         zone = local.get(path.name, tz.UTC)
-        with open(path, encoding="utf-8") as handle:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 found = _STAMP.search(line)
                 if not found:
@@ -76,6 +83,14 @@ def timeliner_load(corpus: Path, _out: Path | None) -> int:
     """``timeliner.pipeline.load``: every file parsed, normalized to UTC, reconciled, classified."""
     from timeliner import pipeline
 
+    return pipeline.load([str(corpus)], _settings(corpus)).events.height  # type: ignore[arg-type]
+
+
+def timeliner_load_one_by_one(corpus: Path, _out: Path | None) -> int:
+    """``load`` with every file parsed on its own (no batches of small files): what batching saves."""
+    from timeliner import batching, pipeline
+
+    batching.SMALL_FILE_BYTES = 0
     return pipeline.load([str(corpus)], _settings(corpus)).events.height  # type: ignore[arg-type]
 
 
@@ -129,6 +144,7 @@ APPROACHES: dict[str, Callable[[Path, Path | None], int]] = {
     "dateutil-loop": dateutil_loop,
     "polars-read-lines": polars_read_lines,
     "timeliner-load": timeliner_load,
+    "timeliner-load-one-by-one": timeliner_load_one_by_one,
     "timeliner-build": timeliner_build,
     "timeliner-build-streaming": timeliner_build_streaming,
     "timeliner-build-in-memory": timeliner_build_in_memory,

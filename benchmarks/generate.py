@@ -17,11 +17,17 @@ planted storm and gap, so the runner can check that a fast answer is also the ri
 
     python benchmarks/generate.py                 # ~1 M lines into benchmarks/data/x1/
     python benchmarks/generate.py --scale 4       # 4 M lines into benchmarks/data/x4/
+    python benchmarks/generate.py --small-files 2000   # a CloudWatch S3 export: 2,000 .gz chunks
+
+The small-files corpus is what ``aws logs create-export-task`` leaves in a bucket: one folder per
+stream (``<prefix>/<task id>/ecs/sync/<task>/``), gzip chunks of 40 lines each, every line the
+UTC export stamp then the application's own Spring Boot line (a second clock).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import random
@@ -197,6 +203,46 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict[str, Any]:
     return truth
 
 
+EXPORT_TASK = "3f2a9c1e-1b2c-4d5e-8f90-123456789abc"
+LINES_PER_CHUNK = 40
+
+
+def generate_small_files(out: Path, files: int, seed: int = 7) -> dict[str, Any]:
+    """A CloudWatch S3 export of ``files`` small gzip chunks (20 streams); returns its ground truth."""
+    rng = random.Random(f"{seed}-s3")
+    streams = [f"ecs/sync/{rng.getrandbits(128):032x}" for _ in range(20)]
+    lines = 0
+    raw = 0
+    for number in range(files):
+        stream = streams[number % len(streams)]
+        chunk = number // len(streams)
+        folder = out / "exportedlogs" / EXPORT_TASK / stream
+        folder.mkdir(parents=True, exist_ok=True)
+        t = START + timedelta(minutes=5 * chunk, seconds=number % len(streams))
+        text = []
+        for _ in range(LINES_PER_CHUNK):
+            t += timedelta(milliseconds=rng.randrange(500, 7000))
+            stamp = f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z"
+            message = MESSAGES[rng.randrange(len(MESSAGES))].format(
+                n=rng.randrange(10**6), c=rng.randrange(10**4), ms=rng.randrange(1, 900)
+            )
+            text.append(f"{stamp} {stamp}  INFO 1 --- [sched-1] c.e.sync.InboundSync : {message}\n")
+        body = "".join(text).encode()
+        (folder / f"{chunk:06d}.gz").write_bytes(gzip.compress(body, mtime=0))
+        lines += len(text)
+        raw += len(body)
+    truth = {
+        "scale": f"{files} files",
+        "files": {"exportedlogs": {"lines": lines, "events": lines, "tz": None}},
+        "lines": lines,
+        "bytes": raw,
+        "small_files": files,
+        "source_tz": {},
+    }
+    (out / TRUTH).write_text(json.dumps(truth, indent=2) + "\n")
+    return truth
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -204,7 +250,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every file's events (default 1)")
     parser.add_argument("--out", type=Path, default=None, help="folder (default benchmarks/data/x<scale>)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--small-files", type=int, help="write a CloudWatch S3 export of this many chunks instead"
+    )
     args = parser.parse_args()
+    if args.small_files:
+        out = args.out or DATA / f"s3-{args.small_files}"
+        truth = generate_small_files(out, args.small_files, args.seed)
+        print(f"wrote {args.small_files:,} files, {truth['lines']:,} lines into {out}")
+        return
     out = args.out or DATA / f"x{args.scale:g}"
     truth = generate(out, args.scale, args.seed)
     print(f"wrote {truth['lines']:,} lines, {truth['bytes'] / 1e6:.0f} MB into {out}")

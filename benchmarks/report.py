@@ -13,6 +13,7 @@ LABELS = {
     "polars-read-lines": "polars reading the lines into one column (the floor)",
     "lnav": "lnav headless (`lnav -n`, SQL count over all_logs)",
     "timeliner-load": "timeliner `load` (parse, UTC, reconcile, classify)",
+    "timeliner-load-one-by-one": "timeliner `load`, every file parsed on its own (no batches)",
     "timeliner-build": "timeliner `build` (load + detect + six output files)",
     "timeliner-build-streaming": "timeliner `build --streaming` (events spooled to disk between steps)",
     "timeliner-build-in-memory": "timeliner `build --in-memory`",
@@ -122,6 +123,7 @@ def write_results(
     when: datetime,
     repeat: int,
     big: tuple[dict[str, Any], Sequence[RunLike]] | None = None,
+    small: tuple[dict[str, Any], Sequence[RunLike]] | None = None,
 ) -> None:
     """Write the Markdown report of one benchmark run."""
     megabytes = truth["bytes"] / 1e6
@@ -143,6 +145,7 @@ def write_results(
         *_targets(results, megabytes),
         *_scaling(scaling),
         *_big(big),
+        *_small(small),
         "",
     ]
     path.write_text("\n".join(text))
@@ -177,4 +180,26 @@ def _big(big: tuple[dict[str, Any], Sequence[RunLike]] | None) -> list[str]:
             f"- streaming `build` peak on {megabytes:,.0f} MB of input: **{streaming.rss_mb:,.0f} MB** "
             f"(target under {STREAMING_LIMIT_MB:,} MB): {_ok(met)}",
         ]
+    return out
+
+
+def _small(small: tuple[dict[str, Any], Sequence[RunLike]] | None) -> list[str]:
+    """A folder of many small files: what a file costs, with and without batches."""
+    if small is None:
+        return []
+    truth, runs = small
+    files, lines = truth["small_files"], truth["lines"]
+    out = [
+        "",
+        f"Many small files (`generate.py --small-files {files}`: a CloudWatch S3 export of {files:,} gzip "
+        f"chunks, {lines:,} lines, {truth['bytes'] / 1e6:.1f} MB uncompressed):",
+        "",
+        "| approach | wall s | ms per file | lines/s | peak RSS MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        out.append(
+            f"| {LABELS.get(r.approach, r.approach)} | {r.wall:.2f} | {1000 * r.wall / files:.1f} | "
+            f"{lines / r.wall:,.0f} | {r.rss_mb:,.0f} |"
+        )
     return out

@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # corpus benchmarks/data/x1 (generated if absent)
     python benchmarks/run.py --repeat 3 --spark   # medians of 3 runs; add the Spark engine
     python benchmarks/run.py --skip dateutil-loop # leave out the slow yardstick (~2 min)
+    python benchmarks/run.py --small-corpus benchmarks/data/s3-2000   # also a folder of small files
 
 Each approach runs in a fresh process (imports included, as a user would pay them); wall time,
 CPU time and peak RSS are that process's own (``os.wait4``). lnav runs headless if installed
@@ -132,6 +133,27 @@ def big_builds(corpus: Path, out: Path, env: dict[str, str]) -> tuple[dict[str, 
     return json.loads((corpus / ".truth.json").read_text()), runs
 
 
+SMALL_APPROACHES = ("dateutil-loop", "timeliner-load-one-by-one", "timeliner-load", "timeliner-build")
+
+
+def small_files(
+    corpus: Path, out: Path, env: dict[str, str], repeat: int
+) -> tuple[dict[str, Any], list[Run]]:
+    """A folder of many small files (generate.py --small-files): the per-file cost, batched and not."""
+    if not (corpus / ".truth.json").exists():
+        raise SystemExit(
+            f"{corpus}: no corpus there; make one with: python benchmarks/generate.py --small-files 2000"
+        )
+    script = str(HERE / "approaches.py")
+    runs = []
+    for name in SMALL_APPROACHES:
+        print(f"running {name} on {corpus} ...", file=sys.stderr, flush=True)
+        command = [PYTHON, script, name, str(corpus), str(out / ("small-" + name))]
+        runs.append(median_run([measure(command, name, env) for _ in range(repeat)]))
+        print(f"  {runs[-1].wall:.2f} s, {runs[-1].rss_mb:.0f} MB", file=sys.stderr)
+    return json.loads((corpus / ".truth.json").read_text()), runs
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -164,6 +186,11 @@ def main() -> None:
         type=Path,
         help="also build this bigger corpus (generate.py --scale 8) in memory and streaming, once each",
     )
+    parser.add_argument(
+        "--small-corpus",
+        type=Path,
+        help="also load this folder of small files (generate.py --small-files 2000), batched and one by one",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
     if not (args.corpus / ".truth.json").exists():
@@ -183,9 +210,12 @@ def main() -> None:
             [] if args.no_scaling or "timeliner-build" in skip else detection_scaling(args.corpus, Path(tmp))
         )
         big = big_builds(args.big_corpus, Path(tmp), env) if args.big_corpus else None
+        small = small_files(args.small_corpus, Path(tmp), env, args.repeat) if args.small_corpus else None
     from report import write_results  # type: ignore[import-not-found]  # benchmarks/report.py
 
-    write_results(args.results, results, scaling, truth, machine(), datetime.now(UTC), args.repeat, big)
+    write_results(
+        args.results, results, scaling, truth, machine(), datetime.now(UTC), args.repeat, big, small
+    )
     print(f"wrote {args.results}", file=sys.stderr)
 
 
