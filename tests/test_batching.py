@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -352,3 +353,46 @@ def test_times_of_many_files_at_once_are_each_file_s_own(
         assert_frame_equal(mine, alone)
         assert reports[index].as_dict() == report.as_dict()
         assert reports[index].skew_delta == report.skew_delta
+
+
+def test_a_spark_partition_of_small_files_gives_what_each_file_gives_alone(case: Path) -> None:
+    pa = pytest.importorskip("pyarrow", reason="pyarrow comes with the spark extra")
+    from timeliner.engines import _partitions
+    from timeliner.loading import load_file
+
+    paths = sorted(p for p in case.rglob("*") if p.is_file())
+    rows = pa.RecordBatch.from_pylist(
+        [
+            {"order": i, "path": str(p), "content": p.read_bytes(), "mtime": p.stat().st_mtime}
+            for i, p in enumerate(paths)
+        ],
+        schema=_partitions.FILES_SCHEMA,
+    )
+    batched_files = []
+    split = batching.split_result
+
+    def counting(batch: SourceBatch, result: object) -> object:
+        found = split(batch, result)  # type: ignore[arg-type]
+        batched_files.extend(f.source.path for f in batch.files if found is not None)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batching, "split_result", counting)
+        loaded = pl.concat(
+            [_partitions.from_arrow(b) for b in _partitions.load_partition(iter([rows]), SETTINGS)],
+            how="diagonal_relaxed",
+        )
+    assert len(batched_files) == len(paths) - 1  # all but the probe object
+    for i, path in enumerate(paths):
+        events, rejects, report = load_file(str(path), SETTINGS)
+        mine = loaded.filter(pl.col("order") == i)
+        shown = ("ts", "line", "service", "instance", "message", "ts_basis")
+        assert mine.filter(pl.col("part") == "event").select(shown).rows() == events.select(shown).rows(), (
+            path
+        )
+        assert (
+            mine.filter(pl.col("part") == "reject").select("line", "reason").rows()
+            == rejects.select("line", "reason").rows()
+        )
+        shipped = pickle.loads(mine.filter(pl.col("part") == "report")["report"][0])
+        assert shipped.as_dict() == report.as_dict(), path

@@ -20,6 +20,7 @@ import pytest
 from _traps import write_traps
 
 from timeliner import engines, pipeline
+from timeliner.engines import spark as spark_engine
 from timeliner.settings import Settings
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -70,7 +71,16 @@ def spark_out(
 ) -> Path:
     spark.conf.set("spark.sql.session.timeZone", request.param)
     out = tmp_path_factory.mktemp("spark-out")
-    engines.build("spark", [str(case)], out, SETTINGS)
+    # Under the second zone, files share tasks (as thousands of S3 chunks do), and the small files
+    # of a task are parsed in batches.
+    grouped = request.param != "UTC"
+    saved = spark_engine.ONE_TASK_PER_FILE_UP_TO, spark_engine.FILES_PER_TASK
+    if grouped:
+        spark_engine.ONE_TASK_PER_FILE_UP_TO, spark_engine.FILES_PER_TASK = 1, 4
+    try:
+        engines.build("spark", [str(case)], out, SETTINGS)
+    finally:
+        spark_engine.ONE_TASK_PER_FILE_UP_TO, spark_engine.FILES_PER_TASK = saved
     assert spark.conf.get("spark.sql.session.timeZone") == request.param, "the session zone was not restored"
     return out
 
@@ -169,3 +179,9 @@ def test_cli_spark_remote_needs_the_spark_engine(case: Path, tmp_path: Path) -> 
     )
     assert result.exit_code == 2
     assert "Error: --spark-remote needs --engine spark" in result.output
+
+
+def test_files_share_tasks_beyond_a_few_hundred() -> None:
+    assert [spark_engine.load_tasks(n) for n in (1, 7, 256)] == [1, 7, 256]
+    assert spark_engine.load_tasks(257) == 256
+    assert spark_engine.load_tasks(20_000) == 313  # 64 files a task

@@ -48,6 +48,7 @@ __all__ = [
     "SMALL_FILE_BYTES",
     "load_batch",
     "load_each",
+    "load_opened",
     "load_paths",
     "plan_batches",
     "split_result",
@@ -138,17 +139,32 @@ def _load_run(
     for path in paths:
         unless_stopped()
         opened.append(open_file(path, settings))
+    return load_opened(
+        opened, settings, keep=lambda loaded: _done(loaded[2].path, keep(loaded)), between=unless_stopped
+    )
+
+
+def load_opened(
+    opened: list[OpenedFile | Loaded],
+    settings: Settings,
+    *,
+    keep: Callable[[Loaded], R],
+    between: Callable[[], None] = lambda: None,
+) -> list[R]:
+    """Opened files parsed in batches of their format (or alone); ``keep`` of each result, in order.
+
+    ``between`` runs before each batch and each file parsed alone (it may raise to stop).
+    """
     batches, alone = plan_batches(list(enumerate(opened)))
     done: dict[int, R] = {}
     for i, item in alone:
-        unless_stopped()
-        loaded = parse_opened(item, settings) if isinstance(item, OpenedFile) else item
-        done[i] = _done(paths[i], keep(loaded))
+        between()
+        done[i] = keep(parse_opened(item, settings) if isinstance(item, OpenedFile) else item)
     for indices, members in batches:
-        unless_stopped()
+        between()
         for i, loaded in zip(indices, load_batch(members, settings), strict=True):
-            done[i] = _done(paths[i], keep(loaded))
-    return [done[i] for i in range(len(paths))]
+            done[i] = keep(loaded)
+    return [done[i] for i in range(len(opened))]
 
 
 def _done(path: str, result: R) -> R:

@@ -4,7 +4,8 @@ Nothing here imports pyspark, so every function can be tested (and profiled) wit
 Three steps, each the same code the polars engine runs:
 
 * :func:`load_partition` — one row per input file → :func:`timeliner.loading.load_file` (read,
-  detect the format, parse, normalize). Its output mixes three kinds of rows in one schema,
+  detect the format, parse, normalize; the small files of a partition in batches of their
+  format, :mod:`timeliner.batching`). Its output mixes three kinds of rows in one schema,
   told apart by ``part``: ``event`` rows, ``reject`` rows and one ``report`` row per file (the
   pickled :class:`~timeliner.loading.FileReport`, unpickled on the driver for summary.json);
 * :func:`classify_partition` — events → :func:`timeliner.pipeline.classify_events`;
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
 
 from timeliner.schema import EVENT_SCHEMA, TIMELINE_SCHEMA
 from timeliner.settings import Settings
-from timeliner.sources import source_from_bytes
+from timeliner.sources import read_weight, source_from_bytes
 
 BATCH_ROWS = 65_536  # rows per Arrow batch handed back to Spark: bounded memory per batch
 
@@ -79,24 +81,41 @@ def to_batches(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> Iterator[
 
 
 def load_partition(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:
-    """Input files (FILES_SCHEMA rows) → their events, rejects and report (LOADED_SCHEMA rows)."""
-    from timeliner.loading import load_file
+    """Input files (FILES_SCHEMA rows) → their events, rejects and report (LOADED_SCHEMA rows).
+
+    Small files of a batch of rows are parsed together (:mod:`timeliner.batching`): an S3 export
+    of thousands of chunks costs a parse per format and partition, not per chunk.
+    """
+    from timeliner import batching
+    from timeliner.loading import load_file, open_file
 
     for batch in batches:
+        small: list[tuple[int, Any]] = []
         for row in batch.to_pylist():
-            path, order = row["path"], row["order"]
-            content = row["content"]
+            path, content = row["path"], row["content"]
             source = None if content is None else source_from_bytes(path, content, row["mtime"])
-            events, rejects, report = load_file(path, settings, source)
-            parts = [
-                events.with_columns(part=pl.lit("event"), order=pl.lit(order)),
-                rejects.with_columns(part=pl.lit("reject"), order=pl.lit(order)),
-                pl.DataFrame(
-                    {"part": ["report"], "order": [order], "file": [path], "report": [pickle.dumps(report)]}
-                ),
-            ]
-            for part in parts:
-                yield from to_batches(part, LOADED_SCHEMA)
+            weight = read_weight(path) if source is None else len(source.text)
+            if weight >= batching.SMALL_FILE_BYTES:
+                yield from _loaded_rows(row["order"], path, load_file(path, settings, source))
+            else:
+                small.append((row["order"], open_file(path, settings, source)))
+        loaded = batching.load_opened([opened for _order, opened in small], settings, keep=lambda done: done)
+        for (order, _opened), (events, rejects, report) in zip(small, loaded, strict=True):
+            yield from _loaded_rows(order, report.path, (events, rejects, report))
+
+
+def _loaded_rows(order: int, path: str, loaded: Any) -> Iterator[pa.RecordBatch]:
+    """One file's events, rejects and pickled report as LOADED_SCHEMA rows, numbered ``order``."""
+    events, rejects, report = loaded
+    parts = [
+        events.with_columns(part=pl.lit("event"), order=pl.lit(order)),
+        rejects.with_columns(part=pl.lit("reject"), order=pl.lit(order)),
+        pl.DataFrame(
+            {"part": ["report"], "order": [order], "file": [path], "report": [pickle.dumps(report)]}
+        ),
+    ]
+    for part in parts:
+        yield from to_batches(part, LOADED_SCHEMA)
 
 
 def classify_partition(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:

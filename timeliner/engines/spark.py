@@ -129,7 +129,21 @@ def _load(spark: Any, inputs: Sequence[str | Path], settings: Settings) -> Any:
     if count == 0:
         raise no_input_error(inputs)
     load = partial(parts.load_partition, settings=settings)
-    return files.repartition(count).mapInArrow(load, parts.spark_ddl(parts.LOADED_SCHEMA))
+    return files.repartition(load_tasks(count)).mapInArrow(load, parts.spark_ddl(parts.LOADED_SCHEMA))
+
+
+# Up to this many files, each is a task of its own (big files in parallel); beyond, tasks take about
+# FILES_PER_TASK files each: an S3 export of 20,000 chunks is not 20,000 tasks, and the small files
+# of a task are parsed together (timeliner.batching).
+ONE_TASK_PER_FILE_UP_TO = 256
+FILES_PER_TASK = 64
+
+
+def load_tasks(files: int) -> int:
+    """How many Spark tasks read ``files`` input files."""
+    if files <= ONE_TASK_PER_FILE_UP_TO:
+        return files
+    return max(ONE_TASK_PER_FILE_UP_TO, -(-files // FILES_PER_TASK))
 
 
 def _input_files(spark: Any, inputs: Sequence[str | Path]) -> Any:
