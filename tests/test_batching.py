@@ -396,3 +396,27 @@ def test_a_spark_partition_of_small_files_gives_what_each_file_gives_alone(case:
         )
         shipped = pickle.loads(mine.filter(pl.col("part") == "report")["report"][0])
         assert shipped.as_dict() == report.as_dict(), path
+
+
+def test_json_lines_files_of_a_batch_read_the_spellings_their_own_sample_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A sample of the whole batch (every 3rd of 3,000 records) would skip both records of b.jsonl,
+    # and with them the spelling "message" that only b uses; b alone samples both.
+    def ms(i: int) -> int:
+        return int((T0 + timedelta(seconds=i)).timestamp() * 1000)
+
+    many = [{"time": ms(i), "level": "info", "msg": f"tick {i}"} for i in range(2998)]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in many))
+    two = [
+        {"time": ms(1), "level": "info", "message": "spelled otherwise"},
+        {"time": ms(2), "level": "warn", "msg": "as usual"},
+    ]
+    (tmp_path / "b.jsonl").write_text("".join(json.dumps(r) + "\n" for r in two))
+    alone = load_alone([str(tmp_path)], SETTINGS, monkeypatch)
+    batched_files = count_batches(monkeypatch)
+    batched = pipeline.load([str(tmp_path)], SETTINGS)
+    assert batched_files == [["a.jsonl", "b.jsonl"]]
+    assert_same_load(batched, alone)
+    messages = batched.events.filter(pl.col("file").str.ends_with("b.jsonl"))["message"].to_list()
+    assert sorted(messages) == ["as usual", "spelled otherwise"]

@@ -26,6 +26,7 @@ import orjson
 import polars as pl
 
 from timeliner.parsers._lines import assemble
+from timeliner.sources import FILE_INDEX
 
 TRUNCATED = "not valid JSON (cut off or damaged)"
 DECODE_BATCH = 65_536  # lines decoded at once; a batch that cannot be decoded is read path by path
@@ -187,11 +188,61 @@ def read_fields(
 
     Rows where the ``required`` column came out null although the line is an object are read
     again with every spelling, so a record unlike the sample is not lost.
+
+    The lines of a batch of files (column ``FILE_INDEX``) are sampled file by file, as each file
+    alone would be, and the files that use the same spellings are read together.
     """
-    sample = sample_records(frame["text"])
-    chosen = {
-        name: [p for p in options if any(_has(r, p) for r in sample)] for name, options in paths.items()
-    }
+    if FILE_INDEX not in frame.columns:
+        return _read_chosen(frame, paths, _spellings(sample_records(frame["text"]), paths), required, texts)
+    by_spellings: dict[str, tuple[dict[str, list[Path]], list[int]]] = {}
+    for index, sample in _samples_by_file(frame).items():
+        chosen = _spellings(sample, paths)
+        by_spellings.setdefault(repr(chosen), (chosen, []))[1].append(index)
+    if len(by_spellings) == 1:
+        chosen = next(iter(by_spellings.values()))[0]
+        return _read_chosen(frame, paths, chosen, required, texts)
+    parts = [
+        _read_chosen(frame.filter(pl.col(FILE_INDEX).is_in(files)), paths, chosen, required, texts)
+        for chosen, files in by_spellings.values()
+    ]
+    return pl.concat(parts).sort("line")
+
+
+def _spellings(sample: list[dict[str, object]], paths: Mapping[str, Sequence[Path]]) -> dict[str, list[Path]]:
+    """The paths of each field that at least one sampled record has."""
+    keys = set().union(*(record.keys() for record in sample))
+
+    def present(path: Path) -> bool:
+        if path[0] not in keys:
+            return False
+        return len(path) == 1 or any(_has(record, path) for record in sample if path[0] in record)
+
+    return {name: [p for p in options if present(p)] for name, options in paths.items()}
+
+
+def _samples_by_file(frame: pl.DataFrame) -> dict[int, list[dict[str, object]]]:
+    """:func:`sample_records` of each file of a batch (every file of the batch has an entry)."""
+    candidates = frame.lazy().select(FILE_INDEX, "text").filter(looks_like_record())
+    step = pl.max_horizontal(pl.lit(1), pl.len().over(FILE_INDEX) // SAMPLE_RECORDS)
+    picked = candidates.filter(pl.int_range(pl.len()).over(FILE_INDEX) % step == 0).collect()
+    samples: dict[int, list[dict[str, object]]] = {int(i): [] for i in frame[FILE_INDEX].unique()}
+    for index, line in picked.iter_rows():
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            samples[index].append(value)
+    return samples
+
+
+def _read_chosen(
+    frame: pl.DataFrame,
+    paths: Mapping[str, Sequence[Path]],
+    chosen: dict[str, list[Path]],
+    required: str,
+    texts: Collection[str],
+) -> pl.DataFrame:
     out = _read(frame, chosen, texts)
     missed = out[required].is_null() & out.select(looks_like_record()).to_series()
     if chosen == paths or not missed.any():
