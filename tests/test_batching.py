@@ -96,6 +96,31 @@ def write_case(root: Path) -> Path:
     (root / EXPORT / "aws-logs-write-test" / "000000.gz").write_bytes(
         gzip.compress(b"Permission Check Successful")
     )
+    # Kubernetes pod logs (CRI) and docker json-file logs: identity from the path, and a record
+    # split at the end of one file (P, or a log without its newline) that must not be completed
+    # by the first record of the next file.
+    for n, uid in enumerate(("0f0e5c1a-1b2c-4d5e-8f90-aaaaaaaaaaaa", "1f0e5c1a-1b2c-4d5e-8f90-bbbbbbbbbbbb")):
+        folder = root / "pods" / f"shop_web-{n}_{uid}" / "nginx"
+        folder.mkdir(parents=True)
+        (folder / "0.log").write_text(
+            f"2026-03-02T09:0{n}:00.000000001Z stdout F GET / 200\n"
+            f"2026-03-02T09:0{n}:01.000000000Z stderr F upstream timed out\n"
+            f"2026-03-02T09:0{n}:02.000000000Z stdout P a line cut in two, first half "
+            + ("\n" if n == 0 else "\n2026-03-02T09:01:03.000000000Z stdout F second half\n")
+        )
+    docker = root / "docker"
+    docker.mkdir()
+    for n in (1, 2):
+        records = [
+            {
+                "log": f"request {i} served\n",
+                "stream": "stdout",
+                "time": f"2026-03-02T09:0{n}:0{i}.123456789Z",
+            }
+            for i in range(3)
+        ]
+        records[-1]["log"] = "no newline: the rest never came"
+        (docker / f"{n:064x}-json.log").write_text("".join(json.dumps(r) + "\n" for r in records))
     py = root / "python"
     py.mkdir()
     for n in (1, 2):
@@ -153,13 +178,17 @@ def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: py
     batched = pipeline.load([str(case)], SETTINGS)
     assert_same_load(batched, alone)
     # One batch per format: log4j, json-lines, the two export chunks, Python logging, logfmt.
-    assert sorted(batched_files) == [
-        ["000000.gz", "000000.gz"],
-        ["checkout-1.jsonl", "checkout-2.jsonl"],
-        sorted(p.name for p in (case / "app").iterdir()),
-        ["prom-1.log", "prom-2.log"],
-        ["worker-1.log", "worker-2.log"],
-    ]
+    assert sorted(batched_files) == sorted(
+        [
+            ["0.log", "0.log"],
+            [f"{1:064x}-json.log", f"{2:064x}-json.log"],
+            ["000000.gz", "000000.gz"],
+            ["checkout-1.jsonl", "checkout-2.jsonl"],
+            sorted(p.name for p in (case / "app").iterdir()),
+            ["prom-1.log", "prom-2.log"],
+            ["worker-1.log", "worker-2.log"],
+        ]
+    )
     # The traps were sprung, so the equality above means something.
     by_name = {Path(f.path).name: f.as_dict() for f in batched.files}
     assert by_name["orders-2.log"]["rejected"] == 2  # the orphan trace line and the broken stamp
@@ -182,6 +211,10 @@ def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: py
         "prom-2",
         "tsdb",
     } <= services
+    pods = batched.events.filter(pl.col("source") == "cri").select("service", "group", "instance").unique()
+    assert sorted(pods.rows()) == [("nginx", "shop/web-0", "0"), ("nginx", "shop/web-1", "0")]
+    halves = batched.events.filter(pl.col("message").str.contains("half"))["message"].to_list()
+    assert sorted(halves) == ["a line cut in two, first half ", "a line cut in two, first half second half"]
     instances = batched.events.filter(pl.col("source") == "cloudwatch-s3")["instance"].unique().to_list()
     assert sorted(instances) == ["4f1c0a9b2d3e4f5a6b7c8d9e0f1a2b3c", "9a1f0c2d6c8e4f0a9b1c2d3e4f5a6b7c"]
 

@@ -1,7 +1,9 @@
 """One input file → its canonical events, its rejected lines and a report of what was done.
 
 :func:`load_file` reads a file (or takes its bytes), detects its format, parses it (big text files
-in pieces, :mod:`timeliner.engines.chunked`), resolves every time to UTC and shapes the events.
+in pieces, :mod:`timeliner.engines.chunked`), resolves every time to UTC and shapes the events;
+its two halves, :func:`open_file` (read, detect) and :func:`parse_opened`, are also what
+:mod:`timeliner.batching` calls around the batches of small files it parses together.
 :func:`load_file_in_pieces` does the same for a streaming build while holding one piece's events
 at a time. A file that cannot be read, or whose parser fails, costs that file alone: it becomes
 one rejected unit and a problem on its report, never an error of the run.

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import per_file, service_from_path
 from timeliner.parsers._lines import line_frame
 from timeliner.parsers._ndjson import TRUNCATED, read_fields
 from timeliner.parsers._regex import extract_groups
-from timeliner.parsers._registry import Format, ParseResult, no_rejects, register
+from timeliner.parsers._registry import Format, ParseResult, any_file, no_rejects, register
 from timeliner.parsers._sniff import python_regex, share
-from timeliner.sources import SourceFile
+from timeliner.sources import FILE_INDEX, SourceFile
 
 CRI = r"^(?<ts>\d{4}-\d{2}-\d{2}T\S+) (?<stream>stdout|stderr) (?<tag>[PF])(?::\S*)?(?: (?<msg>.*))?$"
 # A level word near the start of the application's text: "ERROR ...", "[warn]", "level=error", "E0502".
@@ -81,12 +81,17 @@ def sniff_cri(head: str) -> float:
 
 
 def _join_pieces(records: pl.DataFrame) -> pl.DataFrame:
-    """Join split records (``_partial`` true on all pieces but the last) per stream, in file order."""
+    """Join split records (``_partial`` true on all pieces but the last) per stream, in file order.
+
+    In a batch of files (column ``FILE_INDEX``) per stream of each file: a record never goes on
+    into the next file.
+    """
+    streams = ["stream", FILE_INDEX] if FILE_INDEX in records.columns else ["stream"]
     grouped = records.with_columns(
-        _piece=pl.col("_partial").shift(1).over("stream").fill_null(False),
-    ).with_columns(_event=(~pl.col("_piece")).cast(pl.Int64).cum_sum().over("stream"))
+        _piece=pl.col("_partial").shift(1).over(streams).fill_null(False),
+    ).with_columns(_event=(~pl.col("_piece")).cast(pl.Int64).cum_sum().over(streams))
     return (
-        grouped.group_by("stream", "_event", maintain_order=True)
+        grouped.group_by(*streams, "_event", maintain_order=True)
         .agg(pl.col("line").first(), pl.col("_ts").first(), pl.col("_msg").str.join(""))
         .drop("_event")
         .sort("line")
@@ -94,7 +99,7 @@ def _join_pieces(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _result(
-    frame: pl.DataFrame, records: pl.DataFrame, rejects: pl.DataFrame, who: ContainerIdentity
+    source: SourceFile, frame: pl.DataFrame, records: pl.DataFrame, rejects: pl.DataFrame
 ) -> ParseResult:
     events = _join_pieces(records)
     message = pl.col("_msg").str.strip_chars_end("\r\n")
@@ -104,9 +109,9 @@ def _result(
         **timeparse.iso_columns(pl.col("_ts")),
         message=message,
         level_raw=message.str.extract(APP_LEVEL, 1),
-        service=pl.lit(who.service),
-        group=pl.lit(who.group, dtype=pl.String),
-        instance=pl.lit(who.instance, dtype=pl.String),
+        service=per_file(source, lambda path: identity_from_path(path).service),
+        group=per_file(source, lambda path: identity_from_path(path).group),
+        instance=per_file(source, lambda path: identity_from_path(path).instance),
     )
     return ParseResult(
         events=events,
@@ -134,13 +139,19 @@ def parse_docker(source: SourceFile) -> ParseResult:
         .otherwise(pl.lit(TRUNCATED)),
         text="text",
     )
-    return _result(frame, records, rejects, identity_from_path(source.path))
+    return _result(source, frame, records, rejects)
 
 
 def parse_cri(source: SourceFile) -> ParseResult:
     frame = line_frame(source).with_columns(_h=extract_groups(pl.col("text"), CRI)).unnest("_h")
+    in_batch = [FILE_INDEX] if FILE_INDEX in frame.columns else []
     records = frame.filter(pl.col("ts").is_not_null()).select(
-        "line", "stream", _ts=pl.col("ts"), _msg=pl.col("msg").fill_null(""), _partial=pl.col("tag") == "P"
+        "line",
+        "stream",
+        *in_batch,
+        _ts=pl.col("ts"),
+        _msg=pl.col("msg").fill_null(""),
+        _partial=pl.col("tag") == "P",
     )
     # Pieces are joined without a separator; a full line ends its event (docker keeps the "\n").
     records = records.with_columns(
@@ -151,7 +162,7 @@ def parse_cri(source: SourceFile) -> ParseResult:
         reason=pl.lit("not a CRI log line (<RFC 3339 time> <stdout|stderr> <P|F> <message>)"),
         text="text",
     )
-    return _result(frame, records, rejects, identity_from_path(source.path))
+    return _result(source, frame, records, rejects)
 
 
 DOCKER = register(
@@ -161,6 +172,7 @@ DOCKER = register(
         example='{"log":"Fluent Bit is logging\\n","stream":"stdout","time":"2019-04-01T17:58:33.598656444Z"}',
         sniff=sniff_docker,
         parse=parse_docker,
+        batches=any_file,
     )
 )
 CRI_FORMAT = register(
@@ -170,5 +182,6 @@ CRI_FORMAT = register(
         example="2016-10-06T00:17:09.669794202Z stdout F Fluent Bit is logging",
         sniff=sniff_cri,
         parse=parse_cri,
+        batches=any_file,
     )
 )
