@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from _traps import berlin_autumn
+from _traps import berlin_autumn, cloudwatch
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -29,6 +29,7 @@ from timeliner import batching, engines, pipeline
 from timeliner.eventtime import resolve_file_times, resolve_times
 from timeliner.limits import MAX_LINE_CHARS
 from timeliner.loading import OpenedFile, open_file
+from timeliner.parsers import Format
 from timeliner.parsers._lines import assemble, line_frame
 from timeliner.settings import Settings
 from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
@@ -121,6 +122,19 @@ def write_case(root: Path) -> Path:
         ]
         records[-1]["log"] = "no newline: the rest never came"
         (docker / f"{n:064x}-json.log").write_text("".join(json.dumps(r) + "\n" for r in records))
+    # CloudWatch pages: one with stream names, one get-log-events file named after its task, one
+    # with a timestamp that is no whole number of milliseconds (read record by record, rejected).
+    pages = root / "cloudwatch"
+    pages.mkdir()
+    polls = [T0 + timedelta(minutes=m) for m in range(0, 30, 3)]
+    cloudwatch(pages / "sync.filter-log-events.json", "sync/runtime/932bb5863180881f7506e90a9c3ebbb0", polls)
+    cloudwatch(pages / "sync-runtime.932bb5863180881f7506e90a9c3ebbb0.get-log-events.json", None, polls[:4])
+    odd = {
+        "events": [
+            {"timestamp": 1772442000000.5, "message": "half a millisecond", "ingestionTime": 1772442000400}
+        ]
+    }
+    (pages / "odd.get-log-events.json").write_text(json.dumps(odd))
     py = root / "python"
     py.mkdir()
     for n in (1, 2):
@@ -160,15 +174,15 @@ def assert_same_load(batched: pipeline.LoadResult, alone: pipeline.LoadResult) -
 def count_batches(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The batches split back into files, as lists of file names (the batches must really happen)."""
     batches: list[list[str]] = []
-    split = batching.split_result
+    parse = batching.parse_batch
 
-    def counting(batch: SourceBatch, result: object) -> object:
-        found = split(batch, result)  # type: ignore[arg-type]
+    def counting(fmt: Format, sources: list[SourceFile]) -> object:
+        found = parse(fmt, sources)
         if found is not None:
-            batches.append(sorted(Path(f.source.path).name for f in batch.files))
+            batches.append(sorted(Path(source.path).name for source in sources))
         return found
 
-    monkeypatch.setattr(batching, "split_result", counting)
+    monkeypatch.setattr(batching, "parse_batch", counting)
     return batches
 
 
@@ -184,6 +198,7 @@ def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: py
             [f"{1:064x}-json.log", f"{2:064x}-json.log"],
             ["000000.gz", "000000.gz"],
             ["checkout-1.jsonl", "checkout-2.jsonl"],
+            sorted(p.name for p in (case / "cloudwatch").iterdir()),
             sorted(p.name for p in (case / "app").iterdir()),
             ["prom-1.log", "prom-2.log"],
             ["worker-1.log", "worker-2.log"],
@@ -402,15 +417,15 @@ def test_a_spark_partition_of_small_files_gives_what_each_file_gives_alone(case:
         schema=_partitions.FILES_SCHEMA,
     )
     batched_files = []
-    split = batching.split_result
+    parse = batching.parse_batch
 
-    def counting(batch: SourceBatch, result: object) -> object:
-        found = split(batch, result)  # type: ignore[arg-type]
-        batched_files.extend(f.source.path for f in batch.files if found is not None)
+    def counting(fmt: Format, sources: list[SourceFile]) -> object:
+        found = parse(fmt, sources)
+        batched_files.extend(source.path for source in sources if found is not None)
         return found
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(batching, "split_result", counting)
+        patch.setattr(batching, "parse_batch", counting)
         loaded = pl.concat(
             [_partitions.from_arrow(b) for b in _partitions.load_partition(iter([rows]), SETTINGS)],
             how="diagonal_relaxed",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TypeVar
 
 import polars as pl
@@ -33,7 +32,7 @@ from timeliner.loading import Loaded, OpenedFile, add_problem, load_file, open_f
 from timeliner.normalize import canonical_events
 from timeliner.schema import REJECT_SCHEMA
 from timeliner.settings import Settings
-from timeliner.sources import FILE_INDEX, SourceBatch, read_weight
+from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile, read_weight
 
 # Files weighing less than this (sources.read_weight: a .gz counts 10x) may share a parse.
 SMALL_FILE_BYTES = 1 << 20
@@ -50,6 +49,7 @@ __all__ = [
     "load_each",
     "load_opened",
     "load_paths",
+    "parse_batch",
     "plan_batches",
     "split_result",
 ]
@@ -205,29 +205,24 @@ def _batchable(item: OpenedFile) -> bool:
 
 def load_batch(members: list[OpenedFile], settings: Settings) -> list[Loaded]:
     """Files of one format parsed as one text, then normalized (see the module docstring)."""
-    fmt = members[0].format
-    batch = SourceBatch([member.source for member in members])
     try:
-        result = fmt.parse(batch)
+        split = parse_batch(members[0].format, [member.source for member in members])
     except Exception:  # the files alone: only the one at fault is lost, and says why
         return [parse_opened(member, settings) for member in members]
-    split = split_result(batch, result)
     if split is None:
         return [parse_opened(member, settings) for member in members]
     return _normalized_batch(members, split, settings)
 
 
-@dataclass
-class SplitBatch:
-    """A batch's parse, told apart by file: rows carry FILE_INDEX and their line in their own file."""
-
-    events: pl.DataFrame  # the parser's rows (schema.PARTIAL_SCHEMA) plus FILE_INDEX
-    rejects: pl.DataFrame  # FILE_INDEX, line, reason, text
-    lines: list[int]  # per file
-    continuations: list[int]  # per file
+def parse_batch(fmt: parsers.Format, sources: list[SourceFile]) -> parsers.BatchResult | None:
+    """Files of one format parsed at once, told apart by file; None when they must be parsed alone."""
+    if fmt.parse_batch is not None:  # documents: the format reads each file, then all rows at once
+        return fmt.parse_batch(sources)
+    batch = SourceBatch(sources)  # lines: one text, split by line
+    return split_result(batch, fmt.parse(batch))
 
 
-def split_result(batch: SourceBatch, result: parsers.ParseResult) -> SplitBatch | None:
+def split_result(batch: SourceBatch, result: parsers.ParseResult) -> parsers.BatchResult | None:
     """The parse of a batch, by file; None when it cannot be split as the files alone would give it."""
     lines = [batched.lines for batched in batch.files]
     if result.notes or batch.notes or result.yearless or result.unit != "line" or result.units != sum(lines):
@@ -238,7 +233,7 @@ def split_result(batch: SourceBatch, result: parsers.ParseResult) -> SplitBatch 
     continuations = [n - heads.get(i, 0) - rejected.get(i, 0) for i, n in enumerate(lines)]
     if min(continuations) < 0 or sum(continuations) != result.continuations:
         return None
-    return SplitBatch(events, rejects, lines, continuations)
+    return parsers.BatchResult(events, rejects, lines, continuations)
 
 
 def _by_file(frame: pl.DataFrame, firsts: pl.Series) -> pl.DataFrame:
@@ -252,7 +247,9 @@ def _rows_per_file(frame: pl.DataFrame) -> dict[int, int]:
     return dict(zip(counts.get_column(FILE_INDEX).to_list(), counts.get_column("len").to_list(), strict=True))
 
 
-def _normalized_batch(members: list[OpenedFile], split: SplitBatch, settings: Settings) -> list[Loaded]:
+def _normalized_batch(
+    members: list[OpenedFile], split: parsers.BatchResult, settings: Settings
+) -> list[Loaded]:
     """:func:`timeliner.loading.normalized` for every file of a batch, in a few queries for them all."""
     paths = [member.source.path for member in members]
     partial, cut = cap_event_messages(split.events)
@@ -261,7 +258,7 @@ def _normalized_batch(members: list[OpenedFile], split: SplitBatch, settings: Se
     )
     frame, times = resolve_file_times(partial, paths, settings)
     events = _slices(canonical_events(frame, path=paths, source=members[0].format.name), frame, len(paths))
-    rejects = split.rejects.select(
+    rejects = split.rejects.sort(FILE_INDEX, "line").select(
         file=pl.col(FILE_INDEX).replace_strict(range(len(paths)), paths, return_dtype=pl.String),
         line="line",
         reason="reason",
@@ -272,7 +269,7 @@ def _normalized_batch(members: list[OpenedFile], split: SplitBatch, settings: Se
     loaded = []
     for index, member in enumerate(members):
         report = member.report
-        report.unit, report.units = "line", split.lines[index]
+        report.unit, report.units = split.unit, split.units[index]
         report.continuations, report.rejects = split.continuations[index], file_rejects[index].height
         if cuts.get(index):
             add_problem(report, cut_note(cuts[index]))

@@ -30,6 +30,7 @@ from timeliner.parsers import (  # noqa: F401  (imported to register their forma
     windows_cbs,
 )
 from timeliner.parsers._registry import (
+    BatchResult,
     Detection,
     Format,
     ParseResult,
@@ -38,4 +39,4 @@ from timeliner.parsers._registry import (
     get_format,
 )
 
-__all__ = ["Detection", "Format", "ParseResult", "all_formats", "detect_format", "get_format"]
+__all__ = ["BatchResult", "Detection", "Format", "ParseResult", "all_formats", "detect_format", "get_format"]

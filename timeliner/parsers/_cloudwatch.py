@@ -24,6 +24,7 @@ from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.parsers.log4j import ISO_STAMP, SPRING_LAYOUT
 from timeliner.schema import LOCAL_US
+from timeliner.sources import FILE_INDEX
 
 ECS_STREAM = r"^(?<svc>.+)/(?<task>[0-9a-f]{32})$"
 # "/" may come back as "-" from tools that flatten stream names into S3 keys or file names.
@@ -53,13 +54,16 @@ def message_level(message: pl.Expr) -> pl.Expr:
 
 
 def stream_identity(
-    stream: pl.Expr, group: pl.Expr, *, fallback: str | pl.Expr, fallback_instance: str | None
+    stream: pl.Expr, group: pl.Expr, *, fallback: str | pl.Expr, fallback_instance: str | pl.Expr | None
 ) -> dict[str, pl.Expr]:
     """Expressions ``service``, ``instance`` and ``group`` from a stream and a log group column.
 
-    ``fallback`` is the service where neither names one: a name, or an expression (per file).
+    ``fallback`` is the service where neither names one, ``fallback_instance`` the instance: a
+    value, or an expression (per file, in a batch).
     """
     fallback = fallback if isinstance(fallback, pl.Expr) else pl.lit(fallback)
+    if not isinstance(fallback_instance, pl.Expr):
+        fallback_instance = pl.lit(fallback_instance, dtype=pl.String)
     ecs = extract_groups(stream, ECS_STREAM)
     suffixed = extract_groups(stream, SUFFIXED_STREAM)
     is_lambda = stream.str.contains(LAMBDA_STREAM)
@@ -77,7 +81,7 @@ def stream_identity(
         ecs.struct.field("task"),
         pl.when(is_lambda).then(stream),
         suffixed.struct.field("inst"),
-        pl.lit(fallback_instance, dtype=pl.String),
+        fallback_instance,
     )
     return {"service": service, "instance": instance, "group": group}
 
@@ -161,19 +165,22 @@ def _app_line(message: pl.Series) -> pl.Series:
 
 
 def log_events(
-    frame: pl.DataFrame, *, fallback: str, fallback_instance: str | None = None
+    frame: pl.DataFrame, *, fallback: str | pl.Expr, fallback_instance: str | pl.Expr | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """CloudWatch log records → (partial events, rejects).
 
     ``frame`` has String columns ``timestamp`` (epoch ms), ``message``, ``ingestionTime``,
     ``stream``, ``group`` and ``_line``. A record whose timestamp is missing or not a whole
-    number of milliseconds is rejected.
+    number of milliseconds is rejected. The records of a batch of files carry ``FILE_INDEX``,
+    which both results keep.
     """
+    in_batch = [FILE_INDEX] if FILE_INDEX in frame.columns else []
     checked = frame.with_columns(
         _ms=pl.col("timestamp").str.strip_chars().cast(pl.Int64, strict=False),
         _received=pl.col("ingestionTime").cast(pl.Int64, strict=False),
     )
     rejects = checked.filter(pl.col("_ms").is_null()).select(
+        *in_batch,
         line="_line",
         reason=pl.when(pl.col("timestamp").is_null())
         .then(pl.lit("log event has no timestamp"))
@@ -187,6 +194,7 @@ def log_events(
         describe_message(clean_message(pl.col("message")))
     )
     events = events.select(
+        *in_batch,
         line="_line",
         ts_raw="timestamp",
         ts_utc=timeparse.epoch_to_utc(pl.col("_ms"), "ms"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
@@ -34,9 +34,14 @@ def per_file(source: SourceFile, value: Callable[[str], str | None]) -> pl.Expr:
     batch's file index column, so each file keeps the identity its own path gives it.
     """
     if isinstance(source, SourceBatch):
-        values = [value(batched.source.path) for batched in source.files]
-        return pl.col(FILE_INDEX).replace_strict(range(len(values)), values, return_dtype=pl.String)
+        return per_path([batched.source.path for batched in source.files], value)
     return pl.lit(value(source.path), dtype=pl.String)
+
+
+def per_path(paths: Sequence[str], value: Callable[[str], str | None]) -> pl.Expr:
+    """``value(path)`` of each row's file, for rows whose FILE_INDEX points into ``paths``."""
+    values = [value(path) for path in paths]
+    return pl.col(FILE_INDEX).replace_strict(range(len(values)), values, return_dtype=pl.String)
 
 
 def path_service(source: SourceFile) -> pl.Expr:

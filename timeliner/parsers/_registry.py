@@ -16,7 +16,7 @@ import polars as pl
 
 from timeliner.errors import UnknownFormatError, UsageError
 from timeliner.schema import REJECT_TEXT_LIMIT, conform_partial
-from timeliner.sources import SourceFile, looks_binary
+from timeliner.sources import FILE_INDEX, SourceFile, looks_binary
 
 # Below this score a format is not considered able to read the file at all.
 MIN_SNIFF_SCORE = 0.3
@@ -57,6 +57,29 @@ class Format:
     # parser does not support batches. One that does keeps the batch's file index column through
     # to :func:`timeliner.parsers._lines.assemble` and takes path-derived values with ``per_file``.
     batches: Callable[[SourceFile], bool] | None = None
+    # For formats whose files are documents (not lines), how several files are parsed at once; None:
+    # a batch is parsed as one text (SourceBatch) and split by line.
+    parse_batch: Callable[[list[SourceFile]], BatchResult | None] | None = None
+
+
+@dataclass
+class BatchResult:
+    """What a parser made of several files at once, told apart by file.
+
+    Rows carry ``FILE_INDEX`` (the file's position in the batch) and their ``line`` in that file;
+    ``units`` and ``continuations`` are per file. The identity of :class:`ParseResult` holds for
+    each file.
+    """
+
+    events: pl.DataFrame  # the parser's rows (schema.PARTIAL_SCHEMA) plus FILE_INDEX
+    rejects: pl.DataFrame  # FILE_INDEX, line, reason, text
+    units: list[int]
+    continuations: list[int]
+    unit: str = "line"
+
+    def __post_init__(self) -> None:  # shaped as ParseResult shapes them, keeping the file index
+        self.events = conform_partial(self.events).with_columns(self.events.get_column(FILE_INDEX))
+        self.rejects = conform_rejects(self.rejects).with_columns(self.rejects.get_column(FILE_INDEX))
 
 
 def any_file(_source: SourceFile) -> bool:

@@ -18,6 +18,7 @@ file); a damaged record in an otherwise good export is rejected and the others a
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -25,10 +26,10 @@ from typing import Any
 import polars as pl
 
 from timeliner.parsers._cloudwatch import log_events
-from timeliner.parsers._identity import service_from_path
+from timeliner.parsers._identity import per_path, service_from_path
 from timeliner.parsers._json_records import REJECT_COLUMNS, RecordSet, read_records, string_frame
-from timeliner.parsers._registry import Format, ParseResult, register
-from timeliner.sources import SourceFile
+from timeliner.parsers._registry import BatchResult, Format, ParseResult, any_file, register
+from timeliner.sources import FILE_INDEX, SourceFile
 
 _INSTANCE_IN_NAME = re.compile(r"([0-9a-f]{32})")
 _EVENTS_LIST = re.compile(r'"events"\s*:\s*\[')
@@ -61,25 +62,55 @@ _WHOLE_NUMBER = r"^-?\d+$"
 
 def parse(source: SourceFile) -> ParseResult:
     """Parse one file of ``filter-log-events`` / ``get-log-events`` output."""
-    frame = _read_by_polars(source)
-    if frame is not None:
-        found = RecordSet(records=[], rejects=pl.DataFrame(schema=REJECT_COLUMNS), units=frame.height)
-    else:
-        found = read_records(
-            source,
-            keys=("events", "payload"),
-            is_record=_is_event,
-            record_hint=r'"timestamp"\s*:',
-            what="log event",
-        )
-        frame = string_frame(found.records, _COLUMNS)
-    in_name = _INSTANCE_IN_NAME.search(source.name)
+    frame, found = _records(source)
     events, bad = log_events(
         frame.with_columns(group=pl.lit(None, dtype=pl.String)),
         fallback=service_from_path(source.path),
-        fallback_instance=in_name.group(1) if in_name else None,
+        fallback_instance=_instance_in_name(source.path),
     )
     return found.result(events, bad)
+
+
+def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
+    """Several files at once: each file's records read on their own, then converted together."""
+    frames, found, units = [], [], []
+    for index, source in enumerate(sources):
+        frame, records = _records(source)
+        if records.notes:
+            return None  # said of one file: only that file alone can say it
+        frames.append(frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)))
+        found.append(records.rejects.with_columns(pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)))
+        units.append(records.units)
+    paths = [source.path for source in sources]
+    events, bad = log_events(
+        pl.concat(frames).with_columns(group=pl.lit(None, dtype=pl.String)),
+        fallback=per_path(paths, service_from_path),
+        fallback_instance=per_path(paths, _instance_in_name),
+    )
+    bad = bad.cast({"line": pl.Int64, "reason": pl.String, "text": pl.String})  # as RecordSet.result does
+    rejects = pl.concat([*found, bad], how="diagonal").sort(FILE_INDEX, "line")
+    return BatchResult(events, rejects, units, [0] * len(units), unit="record")
+
+
+def _records(source: SourceFile) -> tuple[pl.DataFrame, RecordSet]:
+    """One file's records as text columns (and ``_line``), and what could not be read of it."""
+    frame = _read_by_polars(source)
+    if frame is not None:
+        return frame, RecordSet(records=[], rejects=pl.DataFrame(schema=REJECT_COLUMNS), units=frame.height)
+    found = read_records(
+        source,
+        keys=("events", "payload"),
+        is_record=_is_event,
+        record_hint=r'"timestamp"\s*:',
+        what="log event",
+    )
+    return string_frame(found.records, _COLUMNS), found
+
+
+def _instance_in_name(path: str) -> str | None:
+    """A 32-hex task id in the file name (get-log-events output named after its stream)."""
+    found = _INSTANCE_IN_NAME.search(os.path.basename(path))
+    return found.group(1) if found else None
 
 
 def _read_by_polars(source: SourceFile) -> pl.DataFrame | None:
@@ -165,5 +196,7 @@ FORMAT = register(
         example='{"events":[{"logStreamName":"web/api/4f1c...","timestamp":1712568068991,"message":"Started","ingestionTime":1712568070017}]}',
         sniff=sniff,
         parse=parse,
+        batches=any_file,
+        parse_batch=parse_batch,
     )
 )
