@@ -39,6 +39,7 @@ SETTINGS = Settings(
     skew=(("*skewed*", "+2.5s"),),
 )  # three zones (UTC for the rest) and a hand-set skew: what a batch must keep per file
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+FIXTURES = Path(__file__).parent / "fixtures"
 EXPORT = "exportedlogs/3f2a9c1e-1b2c-4d5e-8f90-123456789abc"
 TRACE = "java.lang.IllegalStateException: boom\n\tat com.example.Worker.run(Worker.java:42)\n\tat java.lang.Thread.run(Thread.java:840)\n"
 
@@ -135,6 +136,15 @@ def write_case(root: Path) -> Path:
         ]
     }
     (pages / "odd.get-log-events.json").write_text(json.dumps(odd))
+    # Saved Sentry payloads (our fixtures: a list of payloads with a session and a non-event, a
+    # stored event, an envelope) and one payload of our own without a time (rejected).
+    sentry = root / "sentry"
+    sentry.mkdir()
+    for name in ("payloads_mixed.json", "stored_event.json", "android_crash.envelope"):
+        (sentry / name).write_bytes((FIXTURES / "sentry" / name).read_bytes())
+    (sentry / "no-time.json").write_text(  # a time that is none: rejected
+        json.dumps({"event_id": "0" * 32, "timestamp": "soon", "message": "when?"})
+    )
     py = root / "python"
     py.mkdir()
     for n in (1, 2):
@@ -199,6 +209,7 @@ def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: py
             ["000000.gz", "000000.gz"],
             ["checkout-1.jsonl", "checkout-2.jsonl"],
             sorted(p.name for p in (case / "cloudwatch").iterdir()),
+            sorted(p.name for p in (case / "sentry").iterdir()),
             sorted(p.name for p in (case / "app").iterdir()),
             ["prom-1.log", "prom-2.log"],
             ["worker-1.log", "worker-2.log"],

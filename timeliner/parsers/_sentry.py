@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from timeliner import timeparse
+from timeliner.sources import FILE_INDEX
 
 # The level Sentry assigns to an event that does not say (SDK payload docs: "default: error").
 DEFAULT_LEVEL = "error"
@@ -183,15 +184,21 @@ def sentry_basis(text: pl.Expr) -> pl.Expr:
     )
 
 
-def rows_to_events(rows: list[dict[str, Any]], time_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def rows_to_events(
+    rows: list[dict[str, Any]], time_name: str, *, batch: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows from :func:`event_row` → (partial events, rejects for rows whose time does not parse)."""
-    frame = pl.from_dicts(rows, schema=ROW_SCHEMA) if rows else pl.DataFrame(schema=ROW_SCHEMA)
+    # Rows of a batch of files (``batch``) carry FILE_INDEX, and so do both results.
+    in_batch = [FILE_INDEX] if batch else []
+    schema = {**ROW_SCHEMA, **dict.fromkeys(in_batch, pl.UInt32)}
+    frame = pl.from_dicts(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
     frame = frame.with_columns(
         ts_utc=sentry_instant(pl.col("ts_raw")),
         ts_basis=sentry_basis(pl.col("ts_raw")),
         received_ts=sentry_instant(pl.col("received_raw")),
     )
     bad = frame.filter(pl.col("ts_utc").is_null()).select(
+        *in_batch,
         "line",
         reason=pl.when(pl.col("ts_raw").is_null())
         .then(pl.lit(f"event has no {time_name}"))

@@ -28,10 +28,10 @@ from typing import Any
 import polars as pl
 
 from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._json_records import REJECT_COLUMNS, dumps, read_records
-from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._json_records import REJECT_COLUMNS, RecordSet, dumps, read_records
+from timeliner.parsers._registry import BatchResult, Format, ParseResult, any_file, register
 from timeliner.parsers._sentry import event_row, rows_to_events
-from timeliner.sources import SourceFile
+from timeliner.sources import FILE_INDEX, SourceFile
 
 _EVENT_ID = re.compile(r'"event_id"\s*:\s*"[0-9a-f]{32}"')
 _PAYLOAD_KEYS = re.compile(r'"(?:timestamp|platform|sdk|sent_at|dsn)"\s*:')
@@ -100,25 +100,9 @@ def _without_line(record: dict[str, Any]) -> dict[str, Any]:
 
 def parse(source: SourceFile) -> ParseResult:
     """Parse SDK payloads, envelopes, or stored event JSON."""
-    found = read_records(
-        source,
-        keys=(),
-        is_record=_is_document,
-        record_hint=r'"(?:event_id|sid)"\s*:',
-        what="Sentry document",
-    )
-    kinds = [_kind(r) for r in found.records]
-    events, bad = rows_to_events(
-        _event_rows(found.records, kinds, service_from_path(source.path)), "timestamp"
-    )
-    other = [
-        (r["_line"], "not a Sentry event (no timestamp, not an envelope header)", dumps(_without_line(r)))
-        for r, k in zip(found.records, kinds, strict=True)
-        if k == "other"
-    ]
-    rejects = pl.concat(
-        [found.rejects, pl.DataFrame(other, schema=REJECT_COLUMNS, orient="row"), bad.cast(REJECT_COLUMNS)]
-    )
+    found, kinds, rows, other = _documents(source)
+    events, bad = rows_to_events(rows, "timestamp")
+    rejects = pl.concat([found.rejects, other, bad.cast(REJECT_COLUMNS)])
     return ParseResult(
         events=events,
         rejects=rejects.sort("line"),
@@ -127,6 +111,44 @@ def parse(source: SourceFile) -> ParseResult:
         unit="record",
         notes=found.notes,
     )
+
+
+def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
+    """Several files at once (a folder of saved payloads): each file's documents read on their own, then converted together."""
+    rows: list[dict[str, Any]] = []
+    rejects, units, continuations = [], [], []
+    for index, source in enumerate(sources):
+        found, kinds, file_rows, other = _documents(source)
+        if found.notes:
+            return None  # said of one file: only that file alone can say it
+        rows.extend({**row, FILE_INDEX: index} for row in file_rows)
+        file_index = pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)
+        rejects.append(pl.concat([found.rejects, other]).with_columns(file_index))
+        units.append(found.units)
+        continuations.append(kinds.count("header"))
+    events, bad = rows_to_events(rows, "timestamp", batch=True)
+    bad = bad.cast({"line": pl.Int64, "reason": pl.String, "text": pl.String})
+    every_reject = pl.concat([*rejects, bad], how="diagonal").sort(FILE_INDEX, "line")
+    return BatchResult(events, every_reject, units, continuations, unit="record")
+
+
+def _documents(source: SourceFile) -> tuple[RecordSet, list[str], list[dict[str, Any]], pl.DataFrame]:
+    """A file's documents, their kinds, the rows of its events and sessions, and the rest as rejects."""
+    found = read_records(
+        source,
+        keys=(),
+        is_record=_is_document,
+        record_hint=r'"(?:event_id|sid)"\s*:',
+        what="Sentry document",
+    )
+    kinds = [_kind(r) for r in found.records]
+    rows = _event_rows(found.records, kinds, service_from_path(source.path))
+    other = [
+        (r["_line"], "not a Sentry event (no timestamp, not an envelope header)", dumps(_without_line(r)))
+        for r, k in zip(found.records, kinds, strict=True)
+        if k == "other"
+    ]
+    return found, kinds, rows, pl.DataFrame(other, schema=REJECT_COLUMNS, orient="row")
 
 
 def _event_rows(records: list[dict[str, Any]], kinds: list[str], fallback: str) -> list[dict[str, Any]]:
@@ -151,5 +173,7 @@ FORMAT = register(
         example='{"event_id":"dd9e1afb828a44d5b4df0183adaee5d8","timestamp":"2020-05-02T16:54:20.487733Z","platform":"python","level":"error","exception":{"values":[{"type":"ZeroDivisionError","value":"division by zero"}]}}',
         sniff=sniff,
         parse=parse,
+        batches=any_file,
+        parse_batch=parse_batch,
     )
 )
