@@ -98,7 +98,7 @@ class SourceBatch(SourceFile):
     Every file's text ends in a newline in the batch, so each of its lines is one line of the
     batch: ``files[i]`` says where. A parser that supports batches (``Format.batches``) keeps
     events from running on into the next file and takes path-derived values per file
-    (:func:`timeliner.parsers._identity.per_file`); ``timeliner.batches`` splits the result.
+    (:func:`timeliner.parsers._identity.per_file`); :mod:`timeliner.batching` splits the result.
     """
 
     files: tuple[BatchedFile, ...]
