@@ -217,7 +217,8 @@ def load_batch(members: list[OpenedFile], settings: Settings) -> list[Loaded]:
 def parse_batch(fmt: parsers.Format, sources: list[SourceFile]) -> parsers.BatchResult | None:
     """Files of one format parsed at once, told apart by file; None when they must be parsed alone."""
     if fmt.parse_batch is not None:  # documents: the format reads each file, then all rows at once
-        return fmt.parse_batch(sources)
+        split = fmt.parse_batch(sources)
+        return split if split is not None and _accounted(split) else None
     batch = SourceBatch(sources)  # lines: one text, split by line
     return split_result(batch, fmt.parse(batch))
 
@@ -234,6 +235,15 @@ def split_result(batch: SourceBatch, result: parsers.ParseResult) -> parsers.Bat
     if min(continuations) < 0 or sum(continuations) != result.continuations:
         return None
     return parsers.BatchResult(events, rejects, lines, continuations)
+
+
+def _accounted(split: parsers.BatchResult) -> bool:
+    """Whether every file's units are its events, continuations and rejects (else: files alone)."""
+    heads, rejected = _rows_per_file(split.events), _rows_per_file(split.rejects)
+    return all(
+        units == heads.get(i, 0) + split.continuations[i] + rejected.get(i, 0)
+        for i, units in enumerate(split.units)
+    )
 
 
 def _by_file(frame: pl.DataFrame, firsts: pl.Series) -> pl.DataFrame:
