@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import pickle
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -145,6 +146,29 @@ def write_case(root: Path) -> Path:
     (sentry / "no-time.json").write_text(  # a time that is none: rejected
         json.dumps({"event_id": "0" * 32, "timestamp": "soon", "message": "when?"})
     )
+    # Syslog: two yearless BSD files dated by their own file times (one across New Year), an
+    # rsyslog file with ISO stamps and a damaged line (not yearless), and two RFC 5424 files.
+    logs = root / "syslog"
+    logs.mkdir()
+    for name, first, mtime in (
+        ("gw-1.log", datetime(2025, 12, 31, 23, 58), datetime(2026, 1, 1, 8, 0)),
+        ("gw-2.log", datetime(2026, 3, 2, 9, 0), datetime(2026, 3, 5, 8, 0)),
+    ):
+        stamps = [first + timedelta(minutes=m) for m in range(4)]
+        (logs / name).write_text(
+            "".join(f"{t:%b %e %H:%M:%S} gw01 proxy[7]: request {t:%M} served\n" for t in stamps)
+        )
+        os.utime(logs / name, (mtime.timestamp(), mtime.timestamp()))
+    (logs / "rsyslog.log").write_text(
+        "2026-03-02T09:00:00.123456+01:00 web-1 nginx[12]: started\n"
+        "this line is no syslog line\n"
+        "2026-03-02T09:00:05.000000+01:00 web-1 nginx[12]: ready\n"
+    )
+    for n in (1, 2):
+        (logs / f"rfc-{n}.log").write_text(
+            f"<165>1 2026-03-02T09:0{n}:00.000Z host-{n} app 81 ID47 - started\n"
+            f"<163>1 2026-03-02T09:0{n}:01.000Z host-{n} app 81 ID48 - failed\n"
+        )
     py = root / "python"
     py.mkdir()
     for n in (1, 2):
@@ -210,6 +234,8 @@ def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: py
             ["checkout-1.jsonl", "checkout-2.jsonl"],
             sorted(p.name for p in (case / "cloudwatch").iterdir()),
             sorted(p.name for p in (case / "sentry").iterdir()),
+            ["gw-1.log", "gw-2.log", "rsyslog.log"],
+            ["rfc-1.log", "rfc-2.log"],
             sorted(p.name for p in (case / "app").iterdir()),
             ["prom-1.log", "prom-2.log"],
             ["worker-1.log", "worker-2.log"],
@@ -224,6 +250,9 @@ def test_a_batch_gives_every_file_what_it_gets_alone(case: Path, monkeypatch: py
     assert by_name["paris-1.log"]["time"]["zone"] == "Europe/Paris"
     assert by_name["naive.log"]["time"]["zone_assumed"] is True
     assert by_name["skewed-clock.log"]["time"]["skew"] == "+2.5 s"
+    assert by_name["gw-1.log"]["time"]["years"] == [2025, 2026]  # its own file time dates it
+    assert by_name["gw-2.log"]["time"]["year"] == 2026
+    assert "year" not in by_name["rsyslog.log"]["time"] and by_name["rsyslog.log"]["rejected"] == 1
     assert by_name["000000.gz"]["format"] == "cloudwatch-s3"
     services = set(batched.events["service"].unique().to_list())
     # Each file's own path names its service, unless its records name one (gateway, tsdb).

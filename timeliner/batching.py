@@ -26,10 +26,11 @@ import polars as pl
 
 from timeliner import parsers, progress
 from timeliner.engines.chunked import ChunkedSource
-from timeliner.eventtime import resolve_file_times
+from timeliner.eventtime import TimeReport, resolve_file_times, resolve_times
 from timeliner.limits import CUT_TAG, cap_event_messages, cut_note
 from timeliner.loading import Loaded, OpenedFile, add_problem, load_file, open_file, parse_opened
 from timeliner.normalize import canonical_events
+from timeliner.parsers._lines import rows_per_file, split_by_file
 from timeliner.schema import REJECT_SCHEMA
 from timeliner.settings import Settings
 from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile, read_weight
@@ -51,7 +52,6 @@ __all__ = [
     "load_paths",
     "parse_batch",
     "plan_batches",
-    "split_result",
 ]
 
 
@@ -220,41 +220,17 @@ def parse_batch(fmt: parsers.Format, sources: list[SourceFile]) -> parsers.Batch
         split = fmt.parse_batch(sources)
         return split if split is not None and _accounted(split) else None
     batch = SourceBatch(sources)  # lines: one text, split by line
-    return split_result(batch, fmt.parse(batch))
-
-
-def split_result(batch: SourceBatch, result: parsers.ParseResult) -> parsers.BatchResult | None:
-    """The parse of a batch, by file; None when it cannot be split as the files alone would give it."""
-    lines = [batched.lines for batched in batch.files]
-    if result.notes or batch.notes or result.yearless or result.unit != "line" or result.units != sum(lines):
-        return None
-    firsts = pl.Series([batched.first_line for batched in batch.files], dtype=pl.Int64)
-    events, rejects = _by_file(result.events, firsts), _by_file(result.rejects, firsts)
-    heads, rejected = _rows_per_file(events), _rows_per_file(rejects)
-    continuations = [n - heads.get(i, 0) - rejected.get(i, 0) for i, n in enumerate(lines)]
-    if min(continuations) < 0 or sum(continuations) != result.continuations:
-        return None
-    return parsers.BatchResult(events, rejects, lines, continuations)
+    result = fmt.parse(batch)
+    return None if result.yearless else split_by_file(batch, result)  # years come per file
 
 
 def _accounted(split: parsers.BatchResult) -> bool:
     """Whether every file's units are its events, continuations and rejects (else: files alone)."""
-    heads, rejected = _rows_per_file(split.events), _rows_per_file(split.rejects)
+    heads, rejected = rows_per_file(split.events), rows_per_file(split.rejects)
     return all(
         units == heads.get(i, 0) + split.continuations[i] + rejected.get(i, 0)
         for i, units in enumerate(split.units)
     )
-
-
-def _by_file(frame: pl.DataFrame, firsts: pl.Series) -> pl.DataFrame:
-    """Rows of a batch's result with FILE_INDEX, ``line`` renumbered within the file."""
-    index = (firsts.search_sorted(frame.get_column("line"), side="right") - 1).cast(pl.UInt32)
-    return frame.with_columns(line=pl.col("line") - firsts.gather(index) + 1, **{FILE_INDEX: index})
-
-
-def _rows_per_file(frame: pl.DataFrame) -> dict[int, int]:
-    counts = frame.group_by(FILE_INDEX).len()
-    return dict(zip(counts.get_column(FILE_INDEX).to_list(), counts.get_column("len").to_list(), strict=True))
 
 
 def _normalized_batch(
@@ -263,10 +239,8 @@ def _normalized_batch(
     """:func:`timeliner.loading.normalized` for every file of a batch, in a few queries for them all."""
     paths = [member.source.path for member in members]
     partial, cut = cap_event_messages(split.events)
-    cuts = (
-        _rows_per_file(partial.filter(pl.col("message").str.contains(CUT_TAG, literal=True))) if cut else {}
-    )
-    frame, times = resolve_file_times(partial, paths, settings)
+    cuts = rows_per_file(partial.filter(pl.col("message").str.contains(CUT_TAG, literal=True))) if cut else {}
+    frame, times = _resolved(partial, members, split.yearless, settings)
     events = _slices(canonical_events(frame, path=paths, source=members[0].format.name), frame, len(paths))
     rejects = split.rejects.sort(FILE_INDEX, "line").select(
         file=pl.col(FILE_INDEX).replace_strict(range(len(paths)), paths, return_dtype=pl.String),
@@ -286,6 +260,27 @@ def _normalized_batch(
         report.time, report.events = times[index], events[index].height
         loaded.append((events[index], file_rejects[index], report))
     return loaded
+
+
+def _resolved(
+    partial: pl.DataFrame, members: list[OpenedFile], yearless: list[bool], settings: Settings
+) -> tuple[pl.DataFrame, list[TimeReport]]:
+    """Times of a batch's rows: together, but a yearless file alone (its year comes from its own dates)."""
+    paths = [member.source.path for member in members]
+    alone = [index for index, flag in enumerate(yearless) if flag]
+    if not alone:
+        return resolve_file_times(partial, paths, settings)
+    frame, times = resolve_file_times(partial.filter(~pl.col(FILE_INDEX).is_in(alone)), paths, settings)
+    frames = [frame]
+    for index in alone:
+        rows = partial.filter(pl.col(FILE_INDEX) == index).drop(FILE_INDEX)
+        resolved, times[index] = resolve_times(
+            rows, path=paths[index], settings=settings, yearless=True, mtime=members[index].source.mtime
+        )
+        frames.append(
+            resolved.with_columns(pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)).select(frame.columns)
+        )
+    return pl.concat(frames).sort(FILE_INDEX, "line"), times
 
 
 def _slices(frame: pl.DataFrame, indexed: pl.DataFrame, files: int) -> list[pl.DataFrame]:

@@ -13,7 +13,7 @@ import polars as pl
 
 from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
 from timeliner.parsers._regex import SMALL_ROWS, extract_groups, extract_groups_series
-from timeliner.parsers._registry import ParseResult, no_rejects
+from timeliner.parsers._registry import BatchResult, ParseResult, no_rejects
 from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
 
 # A line that begins like a date but did not parse as a header is broken, not a continuation.
@@ -27,6 +27,8 @@ __all__ = [
     "assembled_result",
     "header_frame",
     "line_frame",
+    "rows_per_file",
+    "split_by_file",
     "text_result",
     "with_layout_fields",
 ]
@@ -264,3 +266,32 @@ def text_result(
         continuations=continuations,
         yearless=yearless,
     )
+
+
+def split_by_file(batch: SourceBatch, result: ParseResult) -> BatchResult | None:
+    """The parse of a batch of files (one text), by file; None when it cannot be split as the files
+    alone would give it: the parse noted something (about one file), or the accounting does not split.
+    Yearless results are split too: the caller says which files are yearless (see ``syslog``).
+    """
+    lines = [batched.lines for batched in batch.files]
+    if result.notes or batch.notes or result.unit != "line" or result.units != sum(lines):
+        return None
+    firsts = pl.Series([batched.first_line for batched in batch.files], dtype=pl.Int64)
+    events, rejects = _by_file(result.events, firsts), _by_file(result.rejects, firsts)
+    heads, rejected = rows_per_file(events), rows_per_file(rejects)
+    continuations = [n - heads.get(i, 0) - rejected.get(i, 0) for i, n in enumerate(lines)]
+    if min(continuations) < 0 or sum(continuations) != result.continuations:
+        return None
+    return BatchResult(events, rejects, lines, continuations)
+
+
+def _by_file(frame: pl.DataFrame, firsts: pl.Series) -> pl.DataFrame:
+    """Rows of a batch's result with FILE_INDEX, ``line`` renumbered within the file."""
+    index = (firsts.search_sorted(frame.get_column("line"), side="right") - 1).cast(pl.UInt32)
+    return frame.with_columns(line=pl.col("line") - firsts.gather(index) + 1, **{FILE_INDEX: index})
+
+
+def rows_per_file(frame: pl.DataFrame) -> dict[int, int]:
+    """Rows per FILE_INDEX value."""
+    counts = frame.group_by(FILE_INDEX).len()
+    return dict(zip(counts.get_column(FILE_INDEX).to_list(), counts.get_column("len").to_list(), strict=True))

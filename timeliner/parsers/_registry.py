@@ -76,6 +76,7 @@ class BatchResult:
     units: list[int]
     continuations: list[int]
     unit: str = "line"
+    yearless: list[bool] = field(default_factory=list)  # per file (none when empty): dated per file
 
     def __post_init__(self) -> None:  # shaped as ParseResult shapes them, keeping the file index
         self.events = conform_partial(self.events).with_columns(self.events.get_column(FILE_INDEX))

@@ -22,13 +22,13 @@ import re
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.parsers._identity import service_from_path
-from timeliner.parsers._lines import assemble, line_frame, text_result, with_columns
+from timeliner.parsers._identity import path_service
+from timeliner.parsers._lines import assemble, line_frame, split_by_file, text_result, with_columns
 from timeliner.parsers._regex import extract_groups
-from timeliner.parsers._registry import Format, ParseResult, register
+from timeliner.parsers._registry import BatchResult, Format, ParseResult, any_file, register
 from timeliner.parsers._sniff import head_lines, python_regex, share
 from timeliner.parsers._stamps import MONTH_NAMES
-from timeliner.sources import SourceFile
+from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
 
 _PRI = r"(?:<(?<pri>\d{1,3})>)?"
 BSD = (
@@ -111,7 +111,7 @@ def _time_columns() -> dict[str, pl.Expr]:
     }
 
 
-def _identity_columns(fallback_service: str) -> dict[str, pl.Expr]:
+def _identity_columns(fallback_service: pl.Expr) -> dict[str, pl.Expr]:
     program = pl.coalesce(
         _f("_new", "app").replace("-", None), _f("_pid", "program"), _f("_nopid", "program")
     )
@@ -120,7 +120,7 @@ def _identity_columns(fallback_service: str) -> dict[str, pl.Expr]:
     return {
         "host": host,
         "service": pl.coalesce(
-            pl.concat_str([host, program.str.strip_chars()], separator="/"), host, pl.lit(fallback_service)
+            pl.concat_str([host, program.str.strip_chars()], separator="/"), host, fallback_service
         ),
         "pid": pl.coalesce(_f("_new", "procid").replace("-", None), _f("_pid", "pid")),
         "logger": pl.coalesce(_f("_pid", "sub"), _f("_nopid", "sub")),
@@ -142,9 +142,26 @@ def _message() -> pl.Expr:
 
 
 def parse(source: SourceFile) -> ParseResult:
+    return _parse(source)[0]
+
+
+def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
+    """Several small files as one text; each file is yearless when it alone would be (a BSD stamp)."""
+    batch = SourceBatch(sources)
+    result, frame = _parse(batch)
+    split = split_by_file(batch, result)
+    if split is not None:
+        bsd = frame.group_by(FILE_INDEX).agg(_f("_bsd", "bsd").is_not_null().any().alias("_yearless"))
+        yearless = dict(zip(bsd[FILE_INDEX].to_list(), bsd["_yearless"].to_list(), strict=True))
+        split.yearless = [bool(yearless.get(index)) for index in range(len(sources))]
+    return split
+
+
+def _parse(source: SourceFile) -> tuple[ParseResult, pl.DataFrame]:
+    """The parse, and the frame of every line with its header shapes (what says yearless)."""
     frame = _split(line_frame(source))
     frame = with_columns(
-        frame, **_time_columns(), **_identity_columns(service_from_path(source.path)), message=_message()
+        frame, **_time_columns(), **_identity_columns(path_service(source)), message=_message()
     )
     yearless = bool(frame["_bsd"].struct.field("bsd").is_not_null().any())
     heads, rejects, continuations = assemble(
@@ -154,7 +171,7 @@ def parse(source: SourceFile) -> ParseResult:
         is_broken=pl.col("ts_raw").is_null() & (pl.col("text").str.strip_chars() != ""),
         broken_reason="not a syslog line (no RFC 3164 or RFC 5424 header)",
     )
-    return text_result(source, frame, heads, rejects, continuations, yearless=yearless)
+    return text_result(source, frame, heads, rejects, continuations, yearless=yearless), frame
 
 
 _DESCRIPTION = (
@@ -167,6 +184,8 @@ FORMAT = register(
         example="Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0",
         sniff=sniff_bsd,
         parse=parse,
+        batches=any_file,
+        parse_batch=parse_batch,
     )
 )
 FORMAT_5424 = register(
@@ -176,5 +195,7 @@ FORMAT_5424 = register(
         example="<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.",
         sniff=sniff_5424,
         parse=parse,
+        batches=any_file,
+        parse_batch=parse_batch,
     )
 )
