@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -164,27 +165,36 @@ def write_case(root: Path) -> Path:
         "this line is no syslog line\n"
         "2026-03-02T09:00:05.000000+01:00 web-1 nginx[12]: ready\n"
     )
-    for n in (1, 2):
-        (logs / f"rfc-{n}.log").write_text(
+    write_pair(
+        logs / "rfc-{n}.log",
+        lambda n: (
             f"<165>1 2026-03-02T09:0{n}:00.000Z host-{n} app 81 ID47 - started\n"
             f"<163>1 2026-03-02T09:0{n}:01.000Z host-{n} app 81 ID48 - failed\n"
-        )
-    py = root / "python"
-    py.mkdir()
-    for n in (1, 2):
-        (py / f"worker-{n}.log").write_text(
+        ),
+    )
+    write_pair(
+        root / "python" / "worker-{n}.log",
+        lambda n: (
             f"2026-03-02 09:0{n}:00,123 - worker - ERROR - job {n} failed\n"
             'Traceback (most recent call last):\n  File "job.py", line 3, in run\nValueError: bad\n'
             f"2026-03-02 09:0{n}:05,000 - worker - INFO - job {n} retried\n"
-        )
-    fmt = root / "logfmt"
-    fmt.mkdir()
-    for n in (1, 2):
-        (fmt / f"prom-{n}.log").write_text(
+        ),
+    )
+    write_pair(
+        root / "logfmt" / "prom-{n}.log",
+        lambda n: (
             f'ts=2026-03-02T09:0{n}:00.000Z caller=main.go:1 level=warn msg="signal {n}"\n'
             f"ts=2026-03-02T09:0{n}:01.000Z level=info service=tsdb msg=compacted\nlevel=info msg=no-time\n"
-        )
+        ),
+    )
     return root
+
+
+def write_pair(pattern: Path, text: Callable[[int], str]) -> None:
+    """Two files of one format: ``pattern`` with ``{n}`` = 1 and 2, holding ``text(n)``."""
+    pattern.parent.mkdir(parents=True, exist_ok=True)
+    for n in (1, 2):
+        pattern.with_name(pattern.name.format(n=n)).write_text(text(n))
 
 
 @pytest.fixture(scope="module")
