@@ -6,9 +6,11 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeliner.errors import InputFileError, NoInputError
-from timeliner.sources import decode_bytes, expand_inputs, looks_binary, read_source
+from timeliner.sources import NUL_PADDING, decode_bytes, expand_inputs, looks_binary, read_source
 
 
 def test_directories_are_walked_sorted_skipping_hidden_and_collecting_case_files(tmp_path: Path) -> None:
@@ -73,3 +75,17 @@ def test_licence_and_readme_files_in_a_folder_are_not_logs(tmp_path: Path) -> No
         (tmp_path / name).write_text("x\n")
     files, _configs = expand_inputs([str(tmp_path)])
     assert files == [str(tmp_path / "app.log")]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=300))
+def test_looks_binary_counts_the_control_characters_text_does_not_hold(head: str) -> None:
+    kept = NUL_PADDING.sub("", head)
+    control = sum(1 for ch in kept if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1b")
+    assert looks_binary(head) == (bool(kept) and control > len(kept) * 0.05)
+
+
+def test_terminal_colours_and_form_feeds_are_text() -> None:
+    # ESC starts every colour code: a tenth of these characters, yet the file is text.
+    assert not looks_binary("\x1b[31mERROR\x1b[0m boom\n" * 50)
+    assert not looks_binary("page 1\f\vpage 2\r\n" * 50)
+    assert looks_binary("\x1c\x1d\x1e\x1f text" * 50)

