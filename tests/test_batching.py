@@ -29,12 +29,13 @@ from polars.testing import assert_frame_equal
 
 from timeliner import batching, engines, pipeline
 from timeliner.eventtime import resolve_file_times, resolve_times
+from timeliner.fileindex import FILE_INDEX, of_file
 from timeliner.limits import MAX_LINE_CHARS
 from timeliner.loading import OpenedFile, open_file
 from timeliner.parsers import Format
 from timeliner.parsers._lines import assemble, line_frame
 from timeliner.settings import Settings
-from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
+from timeliner.sources import SourceBatch, SourceFile
 
 SETTINGS = Settings(
     source_tz=(("*berlin*", "Europe/Berlin"), ("*paris*", "Europe/Paris")),
@@ -441,9 +442,7 @@ def test_times_of_many_files_at_once_are_each_file_s_own(
 ) -> None:
     paths = [f"{i}-{name}.log" for i, (name, _rows) in enumerate(files)]
     frames = [_partial(rows) for _name, rows in files]
-    together = pl.concat(
-        [f.with_columns(pl.lit(i, dtype=pl.UInt32).alias(FILE_INDEX)) for i, f in enumerate(frames)]
-    )
+    together = pl.concat([of_file(frame, i) for i, frame in enumerate(frames)])
     resolved, reports = resolve_file_times(together, paths, SETTINGS)
     for index, (path, frame) in enumerate(zip(paths, frames, strict=True)):
         alone, report = resolve_times(frame, path=path, settings=SETTINGS)

@@ -27,13 +27,14 @@ import polars as pl
 from timeliner import parsers, progress
 from timeliner.engines.chunked import ChunkedSource
 from timeliner.eventtime import TimeReport, resolve_file_times, resolve_times
+from timeliner.fileindex import FILE_INDEX, by_file, file_runs, of_file, rows_per_file
 from timeliner.limits import CUT_TAG, cap_event_messages, cut_note
 from timeliner.loading import Loaded, OpenedFile, add_problem, load_file, open_file, parse_opened
 from timeliner.normalize import canonical_events
-from timeliner.parsers._lines import rows_per_file, split_by_file
+from timeliner.parsers._lines import split_by_file
 from timeliner.schema import REJECT_SCHEMA
 from timeliner.settings import Settings
-from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile, read_weight
+from timeliner.sources import SourceBatch, SourceFile, read_weight
 
 # Files weighing less than this (sources.read_weight: a .gz counts 10x) may share a parse.
 SMALL_FILE_BYTES = 1 << 20
@@ -240,10 +241,10 @@ def _normalized_batch(
     paths = [member.source.path for member in members]
     partial, cut = cap_event_messages(split.events)
     cuts = rows_per_file(partial.filter(pl.col("message").str.contains(CUT_TAG, literal=True))) if cut else {}
-    frame, times = _resolved(partial, members, split.yearless, settings)
+    frame, times = _resolved(partial, members, paths, split.yearless, settings)
     events = _slices(canonical_events(frame, path=paths, source=members[0].format.name), frame, len(paths))
-    rejects = split.rejects.sort(FILE_INDEX, "line").select(
-        file=pl.col(FILE_INDEX).replace_strict(range(len(paths)), paths, return_dtype=pl.String),
+    rejects = split.rejects.select(
+        file=by_file(paths, pl.String()),
         line="line",
         reason="reason",
         text="text",
@@ -263,10 +264,13 @@ def _normalized_batch(
 
 
 def _resolved(
-    partial: pl.DataFrame, members: list[OpenedFile], yearless: list[bool], settings: Settings
+    partial: pl.DataFrame,
+    members: list[OpenedFile],
+    paths: list[str],
+    yearless: list[bool],
+    settings: Settings,
 ) -> tuple[pl.DataFrame, list[TimeReport]]:
     """Times of a batch's rows: together, but a yearless file alone (its year comes from its own dates)."""
-    paths = [member.source.path for member in members]
     alone = [index for index, flag in enumerate(yearless) if flag]
     if not alone:
         return resolve_file_times(partial, paths, settings)
@@ -277,9 +281,7 @@ def _resolved(
         resolved, times[index] = resolve_times(
             rows, path=paths[index], settings=settings, yearless=True, mtime=members[index].source.mtime
         )
-        frames.append(
-            resolved.with_columns(pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)).select(frame.columns)
-        )
+        frames.append(of_file(resolved, index).select(frame.columns))
     return pl.concat(frames).sort(FILE_INDEX, "line"), times
 
 
@@ -287,11 +289,7 @@ def _slices(frame: pl.DataFrame, indexed: pl.DataFrame, files: int) -> list[pl.D
     """``frame`` cut into one slice per file (rows in file order; ``indexed`` has their FILE_INDEX)."""
     slices = [frame.clear()] * files
     offset = 0
-    if indexed.height:
-        runs = indexed.get_column(FILE_INDEX).rle().struct.unnest()
-        for index, rows in zip(
-            runs.get_column("value").to_list(), runs.get_column("len").to_list(), strict=True
-        ):
-            slices[index] = frame.slice(offset, rows)
-            offset += rows
+    for index, rows in file_runs(indexed):
+        slices[index] = frame.slice(offset, rows)
+        offset += rows
     return slices

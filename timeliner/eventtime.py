@@ -22,9 +22,9 @@ from typing import Any
 import polars as pl
 
 from timeliner import skew, timeparse, zones
+from timeliner.fileindex import FILE_INDEX, by_file, file_runs, per_file_values
 from timeliner.schema import PLACEHOLDER_YEAR
 from timeliner.settings import Settings
-from timeliner.sources import FILE_INDEX
 from timeliner.timeparse._years import (
     MTIME_SLACK,
     impossible_feb29,
@@ -105,7 +105,7 @@ def _which_evidence(frame: pl.DataFrame, table: dict[str, zones.Abbreviation]) -
     )
 
 
-def _instants(frame: pl.DataFrame, localized: pl.Series, zone_of: dict[int, str]) -> pl.DataFrame:
+def _instants(frame: pl.DataFrame, localized: pl.Series, zone_of: list[str | None]) -> pl.DataFrame:
     """``ts`` from the strongest evidence of each row, and ``ts_basis`` saying which it was."""
     abbrev = pl.col("tz_abbrev").str.strip_chars().str.to_uppercase()
     by_abbr = (pl.col("ts_local") - pl.duration(seconds=pl.col("_abbr_s"))).dt.replace_time_zone("UTC")
@@ -117,24 +117,15 @@ def _instants(frame: pl.DataFrame, localized: pl.Series, zone_of: dict[int, str]
         .when("_by_abbr")
         .then(pl.concat_str(pl.lit("abbrev:"), abbrev))
         .when("_by_zone")
-        .then(_per_file_text({i: f"zone:{zone}" for i, zone in zone_of.items()})),
-    )
-
-
-def _per_file_text(values: dict[int, str]) -> pl.Expr:
-    """A text per file index (null for files not in ``values``)."""
-    if len(set(values.values())) == 1:
-        return pl.lit(next(iter(values.values())), dtype=pl.String)
-    return pl.col(FILE_INDEX).replace_strict(
-        list(values), list(values.values()), default=None, return_dtype=pl.String
+        .then(by_file([zone and f"zone:{zone}" for zone in zone_of], pl.String())),
     )
 
 
 def _localize(
     frame: pl.DataFrame, paths: Sequence[str], settings: Settings, reports: list[TimeReport]
-) -> tuple[pl.Series, dict[int, str]]:
-    """The instants of rows read in their file's zone (null elsewhere), and each such file's zone."""
-    needs = _per_file(frame, pl.col("_by_zone").sum())
+) -> tuple[pl.Series, list[str | None]]:
+    """The instants of rows read in their file's zone (null elsewhere), and each file's zone (if used)."""
+    needs = per_file_values(frame, pl.col("_by_zone").sum())
     by_zone: dict[str, list[int]] = {}
     for index, report in enumerate(reports):
         if not needs.get(index):
@@ -147,7 +138,7 @@ def _localize(
         report.zone, report.zone_reason = zone, why
         report.zone_assumed = not settings.tz and not why.startswith("--source-tz")
         by_zone.setdefault(zone, []).append(index)
-    zone_of = {index: zone for zone, files in by_zone.items() for index in files}
+    zone_of = [report.zone for report in reports]
     parts = [_localize_zone(frame, zone, files, reports) for zone, files in by_zone.items()]
     if not parts:
         return pl.Series("ts_local", [None] * frame.height, dtype=pl.Datetime("us", "UTC")), zone_of
@@ -173,7 +164,7 @@ def _localize_zone(frame: pl.DataFrame, zone: str, files: list[int], reports: li
     if not (loc.ambiguous_earlier or loc.ambiguous_later or loc.nonexistent):
         return localized
     pieces, offset = [], 0
-    for index, rows in _file_runs(frame):  # rows are in file order: each file is one run
+    for index, rows in file_runs(frame):  # rows are in file order: each file is one run
         piece = only_zone.slice(offset, rows)
         offset += rows
         if index in files:
@@ -185,22 +176,10 @@ def _localize_zone(frame: pl.DataFrame, zone: str, files: list[int], reports: li
     return pl.concat(pieces)
 
 
-def _file_runs(frame: pl.DataFrame) -> list[tuple[int, int]]:
-    """(file index, rows) of each file in a frame in file order."""
-    runs = frame.get_column(FILE_INDEX).rle().struct.unnest()
-    return list(zip(runs.get_column("value").to_list(), runs.get_column("len").to_list(), strict=True))
-
-
 def _report_dst(report: TimeReport, loc: timeparse.LocalizeReport) -> None:
     report.dst_repeat_first_pass, report.dst_repeat_second_pass = loc.ambiguous_earlier, loc.ambiguous_later
     report.first_ambiguous_line = loc.first_ambiguous_line
     report.dst_nonexistent, report.first_nonexistent_line = loc.nonexistent, loc.first_nonexistent_line
-
-
-def _per_file(frame: pl.DataFrame, value: pl.Expr) -> dict[int, Any]:
-    """``value`` aggregated over each file's rows: {file index: value} (files without rows absent)."""
-    rows = frame.group_by(FILE_INDEX).agg(value.alias("_value"))
-    return dict(zip(rows.get_column(FILE_INDEX).to_list(), rows.get_column("_value").to_list(), strict=True))
 
 
 def _report_abbreviations(
@@ -273,12 +252,8 @@ def _apply_manual_skew(
             shifts[index] = delta
     if not shifts:
         return frame
-    if len(paths) == 1:
-        return frame.with_columns(pl.col("ts") + shifts[0])
-    shift = pl.col(FILE_INDEX).replace_strict(
-        list(shifts), list(shifts.values()), default=timedelta(0), return_dtype=pl.Duration("us")
-    )
-    return frame.with_columns(pl.col("ts") + shift)
+    shift = [shifts.get(index, timedelta(0)) for index in range(len(paths))]
+    return frame.with_columns(pl.col("ts") + by_file(shift, pl.Duration("us")))
 
 
 def _report_bases(frame: pl.DataFrame, reports: list[TimeReport]) -> None:

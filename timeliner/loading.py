@@ -130,22 +130,19 @@ def load_file_in_pieces(
     event gets the instant :func:`load_file` gives it. A file that is not parsed in pieces (small,
     compressed, a JSON document) is loaded whole and stored at once.
     """
-    report = FileReport(path=path)
-    pieces: _StoredPieces | None = None
+    opened = open_file(path, settings)
+    if not isinstance(opened, OpenedFile):  # unreadable: nothing to store
+        return opened[1], opened[2]
+    source, fmt = opened.source, opened.format
+    if not chunked.in_pieces(source, fmt):
+        events, rejects, report = parse_opened(opened, settings)
+        store(events)
+        return rejects, report
     try:
-        source, fmt = _open(path, settings, None, report)
-        if chunked.in_pieces(source, fmt):
-            first = source  # narrowed to a ChunkedSource, for the lambda
-            pieces = _guarded(fmt, source, lambda: _pieces_to_disk(fmt, first, scratch))
-        else:
-            whole = _guarded(fmt, source, lambda: chunked.parse_source(fmt, source))
+        pieces = _guarded(fmt, source, lambda: _pieces_to_disk(fmt, source, scratch))
     except InputFileError as exc:
-        return _whole_file_reject(path, exc), _failed(report, exc, path)
-    if pieces is not None:
-        return _normalized_pieces(report, source, fmt, pieces, settings, store)
-    events, rejects, report = normalized(OpenedFile(source, fmt, report), whole, settings)
-    store(events)
-    return rejects, report
+        return _unreadable(path, opened.report, exc)[1:]
+    return _normalized_pieces(opened.report, source, fmt, pieces, settings, store)
 
 
 def _open(

@@ -15,9 +15,9 @@ import polars as pl
 
 from timeliner.alignment import align_sources
 from timeliner.eventtime import TimeReport, resolve_times
+from timeliner.fileindex import by_file
 from timeliner.schema import EVENT_SCHEMA, conform_events
 from timeliner.settings import Settings
-from timeliner.sources import FILE_INDEX
 
 # Level words and numbers as written by log4j, Python, syslog, pino/bunyan, Sentry, Windows...
 LEVEL_MAP = {
@@ -71,10 +71,7 @@ def canonical_events(frame: pl.DataFrame, *, path: str | Sequence[str], source: 
     Rows of several files (a batch, :func:`timeliner.eventtime.resolve_file_times`) give ``path``
     as the list of their paths, indexed by the rows' ``FILE_INDEX``.
     """
-    if isinstance(path, str):
-        file = pl.lit(path, dtype=pl.String)
-    else:
-        file = pl.col(FILE_INDEX).replace_strict(range(len(path)), list(path), return_dtype=pl.String)
+    file = pl.lit(path, dtype=pl.String) if isinstance(path, str) else by_file(path, pl.String())
     events = frame.with_columns(
         source=pl.lit(source),
         file=file,

@@ -83,10 +83,6 @@ class SourceFile:
         return [p[:-1] if p.endswith("\r") else p for p in parts]
 
 
-# In the line frame of a SourceBatch: the index (in ``SourceBatch.files``) of the file a line is from.
-FILE_INDEX = "_file"
-
-
 @dataclass(frozen=True)
 class BatchedFile:
     """One file of a :class:`SourceBatch`: its lines are ``first_line`` .. ``first_line + lines - 1`` of the batch."""

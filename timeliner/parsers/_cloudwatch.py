@@ -19,12 +19,12 @@ from __future__ import annotations
 import polars as pl
 
 from timeliner import timeparse
+from timeliner.fileindex import FILE_INDEX
 from timeliner.parsers._lambda import lambda_fields
 from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._stamps import iso_instant_or_local
 from timeliner.parsers.log4j import ISO_STAMP, SPRING_LAYOUT
 from timeliner.schema import LOCAL_US
-from timeliner.sources import FILE_INDEX
 
 ECS_STREAM = r"^(?<svc>.+)/(?<task>[0-9a-f]{32})$"
 # "/" may come back as "-" from tools that flatten stream names into S3 keys or file names.

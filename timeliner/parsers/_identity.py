@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
+from timeliner.fileindex import by_file
+from timeliner.sources import SourceBatch, SourceFile
 
 # Rotation and compression suffixes that are not part of a service's name: app.log.1.gz → app.
 _SUFFIXES = re.compile(
@@ -40,8 +41,7 @@ def per_file(source: SourceFile, value: Callable[[str], str | None]) -> pl.Expr:
 
 def per_path(paths: Sequence[str], value: Callable[[str], str | None]) -> pl.Expr:
     """``value(path)`` of each row's file, for rows whose FILE_INDEX points into ``paths``."""
-    values = [value(path) for path in paths]
-    return pl.col(FILE_INDEX).replace_strict(range(len(values)), values, return_dtype=pl.String)
+    return by_file([value(path) for path in paths], pl.String())
 
 
 def path_service(source: SourceFile) -> pl.Expr:

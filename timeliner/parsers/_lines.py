@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from timeliner.fileindex import FILE_INDEX, rows_per_file
 from timeliner.limits import MAX_EVENT_LINES, MAX_LINE_CHARS, cut_long_lines, cut_marker
 from timeliner.parsers._regex import SMALL_ROWS, extract_groups, extract_groups_series
 from timeliner.parsers._registry import BatchResult, ParseResult, no_rejects
-from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
+from timeliner.sources import SourceBatch, SourceFile
 
 # A line that begins like a date but did not parse as a header is broken, not a continuation.
 LOOKS_LIKE_TIMESTAMP = r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{2}[-/]\d{2}[-/]\d{2,4}\s)"
@@ -27,7 +28,6 @@ __all__ = [
     "assembled_result",
     "header_frame",
     "line_frame",
-    "rows_per_file",
     "split_by_file",
     "text_result",
     "with_layout_fields",
@@ -289,9 +289,3 @@ def _by_file(frame: pl.DataFrame, firsts: pl.Series) -> pl.DataFrame:
     """Rows of a batch's result with FILE_INDEX, ``line`` renumbered within the file."""
     index = (firsts.search_sorted(frame.get_column("line"), side="right") - 1).cast(pl.UInt32)
     return frame.with_columns(line=pl.col("line") - firsts.gather(index) + 1, **{FILE_INDEX: index})
-
-
-def rows_per_file(frame: pl.DataFrame) -> dict[int, int]:
-    """Rows per FILE_INDEX value."""
-    counts = frame.group_by(FILE_INDEX).len()
-    return dict(zip(counts.get_column(FILE_INDEX).to_list(), counts.get_column("len").to_list(), strict=True))

@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 import polars as pl
 
+from timeliner.fileindex import FILE_INDEX
 from timeliner.parsers._lines import assemble
-from timeliner.sources import FILE_INDEX
 
 TRUNCATED = "not valid JSON (cut off or damaged)"
 DECODE_BATCH = 65_536  # lines decoded at once; a batch that cannot be decoded is read path by path
@@ -194,10 +194,10 @@ def read_fields(
     """
     if FILE_INDEX not in frame.columns:
         return _read_chosen(frame, paths, _spellings(sample_records(frame["text"]), paths), required, texts)
-    by_spellings: dict[str, tuple[dict[str, list[Path]], list[int]]] = {}
+    by_spellings: dict[tuple[tuple[Path, ...], ...], tuple[dict[str, list[Path]], list[int]]] = {}
     for index, sample in _samples_by_file(frame).items():
         chosen = _spellings(sample, paths)
-        by_spellings.setdefault(repr(chosen), (chosen, []))[1].append(index)
+        by_spellings.setdefault(tuple(map(tuple, chosen.values())), (chosen, []))[1].append(index)
     if len(by_spellings) == 1:
         chosen = next(iter(by_spellings.values()))[0]
         return _read_chosen(frame, paths, chosen, required, texts)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from timeliner.errors import UnknownFormatError, UsageError
+from timeliner.fileindex import FILE_INDEX
 from timeliner.schema import REJECT_TEXT_LIMIT, conform_partial
-from timeliner.sources import FILE_INDEX, SourceFile, looks_binary
+from timeliner.sources import SourceFile, looks_binary
 
 # Below this score a format is not considered able to read the file at all.
 MIN_SNIFF_SCORE = 0.3
@@ -72,7 +73,7 @@ class BatchResult:
     """
 
     events: pl.DataFrame  # the parser's rows (schema.PARTIAL_SCHEMA) plus FILE_INDEX
-    rejects: pl.DataFrame  # FILE_INDEX, line, reason, text
+    rejects: pl.DataFrame  # FILE_INDEX, line, reason, text (any order; kept sorted by file, then line)
     units: list[int]
     continuations: list[int]
     unit: str = "line"
@@ -80,7 +81,8 @@ class BatchResult:
 
     def __post_init__(self) -> None:  # shaped as ParseResult shapes them, keeping the file index
         self.events = conform_partial(self.events).with_columns(self.events.get_column(FILE_INDEX))
-        self.rejects = conform_rejects(self.rejects).with_columns(self.rejects.get_column(FILE_INDEX))
+        rejects = self.rejects.sort(FILE_INDEX, "line")  # in file order, each file's in line order
+        self.rejects = conform_rejects(rejects).with_columns(rejects.get_column(FILE_INDEX))
 
 
 def any_file(_source: SourceFile) -> bool:

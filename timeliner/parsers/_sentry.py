@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from timeliner import timeparse
-from timeliner.sources import FILE_INDEX
+from timeliner.fileindex import FILE_INDEX
 
 # The level Sentry assigns to an event that does not say (SDK payload docs: "default: error").
 DEFAULT_LEVEL = "error"

@@ -25,11 +25,12 @@ from typing import Any
 
 import polars as pl
 
+from timeliner.fileindex import of_file
 from timeliner.parsers._cloudwatch import log_events
 from timeliner.parsers._identity import per_path, service_from_path
 from timeliner.parsers._json_records import REJECT_COLUMNS, RecordSet, read_records, string_frame
 from timeliner.parsers._registry import BatchResult, Format, ParseResult, any_file, register
-from timeliner.sources import FILE_INDEX, SourceFile
+from timeliner.sources import SourceFile
 
 _INSTANCE_IN_NAME = re.compile(r"([0-9a-f]{32})")
 _EVENTS_LIST = re.compile(r'"events"\s*:\s*\[')
@@ -78,8 +79,8 @@ def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
         frame, records = _records(source)
         if records.notes:
             return None  # said of one file: only that file alone can say it
-        frames.append(frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)))
-        found.append(records.rejects.with_columns(pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)))
+        frames.append(of_file(frame, index))
+        found.append(of_file(records.rejects, index))
         units.append(records.units)
     paths = [source.path for source in sources]
     events, bad = log_events(
@@ -87,8 +88,7 @@ def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
         fallback=per_path(paths, service_from_path),
         fallback_instance=per_path(paths, _instance_in_name),
     )
-    bad = bad.cast({"line": pl.Int64, "reason": pl.String, "text": pl.String})  # as RecordSet.result does
-    rejects = pl.concat([*found, bad], how="diagonal").sort(FILE_INDEX, "line")
+    rejects = pl.concat([*found, bad], how="diagonal_relaxed")
     return BatchResult(events, rejects, units, [0] * len(units), unit="record")
 
 

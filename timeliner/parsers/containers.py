@@ -26,13 +26,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from timeliner import timeparse
+from timeliner.fileindex import FILE_INDEX
 from timeliner.parsers._identity import per_file, service_from_path
 from timeliner.parsers._lines import line_frame
 from timeliner.parsers._ndjson import TRUNCATED, read_fields
 from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import Format, ParseResult, any_file, no_rejects, register
 from timeliner.parsers._sniff import python_regex, share
-from timeliner.sources import FILE_INDEX, SourceFile
+from timeliner.sources import SourceFile
 
 CRI = r"^(?<ts>\d{4}-\d{2}-\d{2}T\S+) (?<stream>stdout|stderr) (?<tag>[PF])(?::\S*)?(?: (?<msg>.*))?$"
 # A level word near the start of the application's text: "ERROR ...", "[warn]", "level=error", "E0502".

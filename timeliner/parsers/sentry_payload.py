@@ -27,11 +27,12 @@ from typing import Any
 
 import polars as pl
 
+from timeliner.fileindex import FILE_INDEX, of_file
 from timeliner.parsers._identity import service_from_path
 from timeliner.parsers._json_records import REJECT_COLUMNS, RecordSet, dumps, read_records
 from timeliner.parsers._registry import BatchResult, Format, ParseResult, any_file, register
 from timeliner.parsers._sentry import event_row, rows_to_events
-from timeliner.sources import FILE_INDEX, SourceFile
+from timeliner.sources import SourceFile
 
 _EVENT_ID = re.compile(r'"event_id"\s*:\s*"[0-9a-f]{32}"')
 _PAYLOAD_KEYS = re.compile(r'"(?:timestamp|platform|sdk|sent_at|dsn)"\s*:')
@@ -122,13 +123,11 @@ def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
         if found.notes:
             return None  # said of one file: only that file alone can say it
         rows.extend({**row, FILE_INDEX: index} for row in file_rows)
-        file_index = pl.lit(index, dtype=pl.UInt32).alias(FILE_INDEX)
-        rejects.append(pl.concat([found.rejects, other]).with_columns(file_index))
+        rejects.append(of_file(pl.concat([found.rejects, other]), index))
         units.append(found.units)
         continuations.append(kinds.count("header"))
     events, bad = rows_to_events(rows, "timestamp", batch=True)
-    bad = bad.cast({"line": pl.Int64, "reason": pl.String, "text": pl.String})
-    every_reject = pl.concat([*rejects, bad], how="diagonal").sort(FILE_INDEX, "line")
+    every_reject = pl.concat([*rejects, bad], how="diagonal_relaxed")
     return BatchResult(events, every_reject, units, continuations, unit="record")
 
 

@@ -22,13 +22,14 @@ import re
 import polars as pl
 
 from timeliner import timeparse
+from timeliner.fileindex import per_file_values
 from timeliner.parsers._identity import path_service
 from timeliner.parsers._lines import assemble, line_frame, split_by_file, text_result, with_columns
 from timeliner.parsers._regex import extract_groups
 from timeliner.parsers._registry import BatchResult, Format, ParseResult, any_file, register
 from timeliner.parsers._sniff import head_lines, python_regex, share
 from timeliner.parsers._stamps import MONTH_NAMES
-from timeliner.sources import FILE_INDEX, SourceBatch, SourceFile
+from timeliner.sources import SourceBatch, SourceFile
 
 _PRI = r"(?:<(?<pri>\d{1,3})>)?"
 BSD = (
@@ -151,8 +152,7 @@ def parse_batch(sources: list[SourceFile]) -> BatchResult | None:
     result, frame = _parse(batch)
     split = split_by_file(batch, result)
     if split is not None:
-        bsd = frame.group_by(FILE_INDEX).agg(_f("_bsd", "bsd").is_not_null().any().alias("_yearless"))
-        yearless = dict(zip(bsd[FILE_INDEX].to_list(), bsd["_yearless"].to_list(), strict=True))
+        yearless = per_file_values(frame, _f("_bsd", "bsd").is_not_null().any())
         split.yearless = [bool(yearless.get(index)) for index in range(len(sources))]
     return split
 
